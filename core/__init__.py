@@ -1,0 +1,1 @@
+"""Floorboard's domain core: no Qt here (desktop/ renders what core publishes)."""

@@ -1,0 +1,207 @@
+"""Floorboard's configuration: a TOML file with defaults in code, validated on load.
+
+Every error names the file, the line and the key. Keys marked secret (gateway
+passwords) are known by path so that exports and audit never carry their values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    type: type | tuple[type, ...]
+    default: Any = None
+    secret: bool = False
+    check: Any = None  # callable(value) -> error text or None
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name such as 'Europe/Kyiv')"
+    return None
+
+
+def _region(value: str) -> str | None:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        return f"{value!r} is not a two-letter ISO country code such as 'GB' or 'UA'"
+    return None
+
+
+def _port(value: int) -> str | None:
+    return None if 0 < value < 65536 else f"port {value} is outside 1..65535"
+
+
+#: The whole schema: section -> key -> Key. Unknown sections and keys are errors.
+SCHEMA: dict[str, dict[str, Key]] = {
+    "floor": {
+        "name": Key(str, "Floorboard floor"),
+        "timezone": Key(str, "UTC", check=_timezone),
+        "region": Key(str, "GB", check=_region),
+    },
+    "store": {
+        "path": Key(str, None),
+    },
+    "export": {
+        "pseudonym_key_file": Key(str, None),
+    },
+    "escalation.sms": {
+        "url": Key(str, None),
+        "username": Key(str, None),
+        "password": Key(str, None, secret=True),
+        "sender": Key(str, None),
+    },
+    "escalation.smtp": {
+        "host": Key(str, "127.0.0.1"),
+        "port": Key(int, 25, check=_port),
+        "username": Key(str, None),
+        "password": Key(str, None, secret=True),
+        "sender": Key(str, None),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings. ``values`` maps 'section.key' to its value (defaults filled)."""
+
+    path: Path | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, dotted: str) -> Any:
+        if dotted not in self.values:
+            raise KeyError(f"no configuration key {dotted!r}")
+        return self.values[dotted]
+
+    def secret_values(self) -> list[str]:
+        """The configured secrets, for scrubbing anything that leaves the machine."""
+        return [
+            v for dotted, v in self.values.items()
+            if v and _key(dotted).secret
+        ]
+
+
+def _key(dotted: str) -> Key:
+    section, _, name = dotted.rpartition(".")
+    return SCHEMA[section][name]
+
+
+def defaults() -> Config:
+    return Config(
+        None,
+        {f"{s}.{k}": spec.default for s, keys in SCHEMA.items() for k, spec in keys.items()},
+    )
+
+
+def _line_of(text: str, section: str, key: str | None) -> int | None:
+    """The line where ``[section]`` (or ``key`` inside it) is written; None if not found.
+
+    tomllib does not report positions of valid keys, so we scan the text for the
+    table header and the assignment, which covers how people write config files.
+    """
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = header.match(line)
+        if m:
+            current = m.group(1).replace('"', "").replace(" ", "")
+            if key is None and current == section:
+                return number
+            continue
+        if key is not None:
+            if current == section and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                return number
+            if current == "" and re.match(rf"^\s*{re.escape(section + '.' + key)}\s*=", line):
+                return number
+    return None
+
+
+def _flatten(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{'escalation': {'sms': {...}}} -> {'escalation.sms': {...}} for known sections."""
+    sections: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for name, value in table.items():
+            dotted = f"{prefix}.{name}" if prefix else name
+            if isinstance(value, dict):
+                if any(s.startswith(dotted + ".") for s in SCHEMA):
+                    walk(dotted, value)
+                else:  # a known section, or an unknown one to report whole
+                    sections.setdefault(dotted, {}).update(value)
+            else:
+                sections.setdefault(prefix, {})[name] = value
+
+    walk("", doc)
+    return sections
+
+
+def load_config(path: Path | str | None) -> Config:
+    """Read and validate ``path``; a missing default file means all defaults."""
+    if path is None:
+        return defaults()
+    path = Path(path).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file ({exc}).") from exc
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}.") from exc
+
+    def fail(section: str, key: str | None, message: str) -> ConfigError:
+        line = _line_of(text, section, key)
+        where = f"{path}, line {line}" if line else str(path)
+        name = (f"{section}.{key}" if section else key) if key else f"[{section}]"
+        return ConfigError(f"{where}: {name}: {message}")
+
+    values = dict(defaults().values)
+    for section, table in _flatten(doc).items():
+        if section not in SCHEMA:
+            known = sorted(SCHEMA)
+            if section == "":
+                name = next(iter(table))
+                hint = difflib.get_close_matches(name, known, n=1)
+                raise fail(
+                    "", name,
+                    "unknown key at top level" + (f" (did you mean [{hint[0]}]?)" if hint else
+                                                 f"; sections are {', '.join(known)}"),
+                )
+            hint = difflib.get_close_matches(section, known, n=1)
+            raise fail(
+                section, None,
+                "unknown section" + (f" (did you mean [{hint[0]}]?)" if hint else ""),
+            )
+        spec = SCHEMA[section]
+        for key, value in table.items():
+            if key not in spec:
+                hint = difflib.get_close_matches(key, list(spec), n=1)
+                raise fail(
+                    section, key,
+                    "unknown key" + (f" (did you mean '{hint[0]}'?)" if hint else
+                                     f"; keys here are {', '.join(spec)}"),
+                )
+            k = spec[key]
+            # bool is an int in Python; a port of `true` is still a mistake.
+            if not isinstance(value, k.type) or (isinstance(value, bool) and k.type is int):
+                expected = getattr(k.type, "__name__", str(k.type))
+                raise fail(
+                    section, key, f"expected {expected}, got {type(value).__name__} {value!r}"
+                )
+            if k.check and (problem := k.check(value)):
+                raise fail(section, key, problem)
+            values[f"{section}.{key}"] = value
+    return Config(path, values)

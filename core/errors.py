@@ -1,0 +1,19 @@
+"""Errors a floor manager can act on. The CLI prints them and exits non-zero."""
+
+
+class FloorboardError(Exception):
+    """An error with a message that says what is wrong and what to do about it."""
+
+    exit_code = 2
+
+
+class StoreError(FloorboardError):
+    """The database file cannot be used as it is (corrupt, foreign, too new, read-only)."""
+
+
+class ConfigError(FloorboardError):
+    """The configuration file is invalid; the message names file, line and key."""
+
+
+class ExportError(FloorboardError):
+    """An export could not be written; nothing was left at the target path."""

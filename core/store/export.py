@@ -1,0 +1,284 @@
+"""Export: a consistent, standalone snapshot of the live database for analysts.
+
+The snapshot is taken with SQLite's backup API in one step on its own read
+connection, so writers (the floor, another process) keep appending meanwhile and
+the copy holds exactly the events up to one commit. The copy is then cleaned
+(pseudonymised numbers, scrubbed secrets), VACUUMed so no freed page keeps the
+old bytes, checked, and only then renamed into place.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import logging
+import os
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import apsw
+
+from core.errors import ExportError
+from core.phone_numbers import normalize_number
+from core.store import schema
+from core.store.migrations import schema_version
+from core.store.store import Store
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = "floorboard-export-1"
+REDACTED = "[redacted]"
+PSEUDONYM_PREFIX = "anon-"
+
+# A phone number as people write it in free text: digits with spaces, dashes,
+# dots or brackets between them, optionally a leading '+'.
+_NUMBER_IN_TEXT = re.compile(r"\+?\d[\d \-().]{4,}\d")
+_NUMBER_IN_BYTES = re.compile(rb"\+?\d[\d \-().]{4,}\d")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    path: Path
+    events: int
+    last_seq: int
+    interactions: int
+    pseudonymized: bool
+    numbers_replaced: int
+    secrets_scrubbed: int
+    size_bytes: int
+
+
+def pseudonym(number: str, key: bytes, region: str) -> str:
+    """Keyed hash of a number: equal numbers (in any notation) give equal pseudonyms."""
+    normal = normalize_number(number, region)
+    digest = hmac.new(key, normal.encode("utf-8"), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:24]
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The installation's pseudonym key: the same key keeps pseudonyms stable across
+    exports. Created on first use, readable only by its owner, never exported."""
+    path = Path(path).expanduser()
+    if path.exists():
+        text = path.read_text(encoding="ascii").strip()
+        try:
+            key = bytes.fromhex(text)
+        except ValueError as exc:
+            raise ExportError(f"{path}, line 1: pseudonym key is not hexadecimal.") from exc
+        if len(key) < 16:
+            raise ExportError(f"{path}, line 1: pseudonym key is shorter than 16 bytes.")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key.hex() + "\n")
+    return key
+
+
+class _Scrubber:
+    """Replaces secrets and known customer numbers inside free text."""
+
+    def __init__(self, secrets: Sequence[str], numbers: dict[str, str], region: str) -> None:
+        # Longest first so that a secret containing another is removed whole.
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self.numbers = numbers  # raw and normalised form -> pseudonym
+        self.region = region
+        self.secrets_scrubbed = 0
+        self.numbers_replaced = 0
+
+    def _number(self, m: re.Match[str]) -> str:
+        text = m.group(0)
+        hit = self.numbers.get(text) or self.numbers.get(normalize_number(text, self.region))
+        if hit is None:
+            return text
+        self.numbers_replaced += 1
+        return hit
+
+    def __call__(self, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        for secret in self.secrets:
+            if secret in value:
+                self.secrets_scrubbed += value.count(secret)
+                value = value.replace(secret, REDACTED)
+        if self.numbers:
+            value = _NUMBER_IN_TEXT.sub(self._number, value)
+        return value
+
+
+def _text_columns(conn: apsw.Connection) -> list[tuple[str, str]]:
+    skip = set(schema.CUSTOMER_NUMBER_COLUMNS)
+    out = []
+    tables = conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    for (table,) in tables:
+        for _cid, col, decl, *_ in conn.execute(f"PRAGMA table_info({table})"):
+            if (table, col) not in skip and (decl.upper() in ("TEXT", "")):
+                out.append((table, col))
+    return out
+
+
+def _pseudonymize_numbers(
+    conn: apsw.Connection, key: bytes, region: str
+) -> tuple[dict[str, str], int]:
+    mapping: dict[str, str] = {}
+    replaced = 0
+    for table, col in schema.CUSTOMER_NUMBER_COLUMNS:
+        rows = conn.execute(
+            f"SELECT DISTINCT {col} FROM {table} WHERE {col} IS NOT NULL"
+        ).fetchall()
+        for (raw,) in rows:
+            p = pseudonym(raw, key, region)
+            mapping[raw] = p
+            mapping[normalize_number(raw, region)] = p
+        conn.execute(f"CREATE TEMP TABLE _map_{table}_{col} (raw TEXT PRIMARY KEY, p TEXT)")
+        conn.executemany(
+            f"INSERT INTO _map_{table}_{col} VALUES (?, ?)",
+            [(raw, pseudonym(raw, key, region)) for (raw,) in rows],
+        )
+        conn.execute(
+            f"UPDATE {table} SET {col} = (SELECT p FROM _map_{table}_{col} WHERE raw = {col}) "
+            f"WHERE {col} IS NOT NULL"
+        )
+        replaced += conn.changes()
+        conn.execute(f"DROP TABLE _map_{table}_{col}")
+    return mapping, replaced
+
+
+def _leaks(path: Path, secrets: Sequence[str], numbers: dict[str, str], region: str) -> list[str]:
+    """What of the secrets and original numbers still stands in the file's bytes."""
+    wanted = [s.encode("utf-8") for s in secrets if s]
+    overlap = max([64, *map(len, wanted)])
+    found: list[str] = []
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 24):
+            data = tail + chunk
+            found += [f"a configured secret ({len(s)} bytes)" for s in wanted if s in data]
+            for m in _NUMBER_IN_BYTES.finditer(data) if numbers else ():
+                text = m.group(0).decode("ascii")
+                if text in numbers or normalize_number(text, region) in numbers:
+                    found.append(f"customer number ending {text[-3:]}")
+            if found:
+                return sorted(set(found))
+            tail = data[-overlap:]
+    return found
+
+
+def export_snapshot(
+    store: Store,
+    out: Path | str,
+    *,
+    pseudonymize_key: bytes | None = None,
+    secrets: Sequence[str] = (),
+    region: str = "GB",
+    force: bool = False,
+    actor: str | None = None,
+) -> ExportReport:
+    """Write a snapshot of ``store`` to ``out``. With ``pseudonymize_key`` customer
+    numbers become keyed hashes; ``secrets`` never appear anywhere in the file."""
+    out = Path(out).expanduser().resolve()
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; give the export a file name such as floor.sqlite.")
+    if out.exists() and not force:
+        raise ExportError(f"{out}: already exists. Choose another name or pass --force.")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out.parent}: folder does not exist.")
+    tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    for leftover in (tmp, Path(f"{tmp}-journal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        report = _write(store, tmp, out, pseudonymize_key, secrets, region)
+        os.replace(tmp, out)
+    except apsw.Error as exc:
+        raise ExportError(f"{out}: export failed ({exc}); nothing was written there.") from exc
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the export ({exc}).") from exc
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+    store.audit(
+        actor or getpass.getuser(),
+        "export",
+        str(out),
+        {"last_seq": report.last_seq, "pseudonymized": report.pseudonymized},
+    )
+    log.info("exported %d events to %s", report.events, out)
+    return report
+
+
+def _write(
+    store: Store,
+    tmp: Path,
+    out: Path,
+    key: bytes | None,
+    secrets: Sequence[str],
+    region: str,
+) -> ExportReport:
+    source = apsw.Connection(str(store.path), flags=apsw.SQLITE_OPEN_READONLY)
+    source.set_busy_timeout(10_000)
+    dest = apsw.Connection(str(tmp))
+    try:
+        # One step copies every page under one read transaction: a consistent
+        # snapshot even while another connection or process appends.
+        with dest.backup("main", source, "main") as backup:
+            backup.step(-1)
+    finally:
+        source.close()
+    try:
+        dest.pragma("journal_mode", "delete")
+        numbers: dict[str, str] = {}
+        replaced = 0
+        dest.execute("BEGIN")
+        # The snapshot is not a live store: its rows may be rewritten below.
+        for table in schema.APPEND_ONLY_TABLES:
+            dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        if key is not None:
+            numbers, replaced = _pseudonymize_numbers(dest, key, region)
+        scrub = _Scrubber(secrets, numbers, region)
+        dest.create_scalar_function("fb_scrub", scrub, 1, deterministic=True)
+        for table, col in _text_columns(dest):
+            dest.execute(f"UPDATE {table} SET {col} = fb_scrub({col}) WHERE {col} IS NOT NULL")
+        last_seq, events = dest.execute("SELECT coalesce(max(seq), 0), count(*) FROM events").get
+        interactions = dest.execute("SELECT count(*) FROM interactions").get
+        dest.execute(
+            "CREATE TABLE export_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        dest.executemany(
+            "INSERT INTO export_info VALUES (?, ?)",
+            [
+                ("format", EXPORT_FORMAT),
+                ("schema_version", str(schema_version(dest))),
+                ("exported_at_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                ("last_seq", str(last_seq)),
+                ("events", str(events)),
+                ("pseudonymized", "1" if key is not None else "0"),
+            ],
+        )
+        dest.execute("COMMIT")
+        dest.execute("VACUUM")
+        check = dest.execute("PRAGMA integrity_check").get
+        if check != "ok":
+            raise ExportError(f"{out}: the snapshot failed its integrity check: {check}")
+    finally:
+        dest.close()
+    leaks = _leaks(tmp, secrets, numbers, region)
+    if leaks:
+        raise ExportError(f"{out}: not written: the snapshot still held {'; '.join(leaks)}.")
+    return ExportReport(
+        path=out,
+        events=events,
+        last_seq=last_seq,
+        interactions=interactions,
+        pseudonymized=key is not None,
+        numbers_replaced=replaced + scrub.numbers_replaced,
+        secrets_scrubbed=scrub.secrets_scrubbed,
+        size_bytes=tmp.stat().st_size,
+    )

@@ -1,0 +1,67 @@
+"""Ordered, named migrations. The pending ones run in one transaction with their records.
+
+``PRAGMA user_version`` holds the number of migrations applied; the
+``schema_migrations`` table says which and when. Never edit or reorder a released
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import apsw
+
+from core.model import LOOKUP_ENUMS
+from core.store import schema
+
+
+def _fill_lookups(conn: apsw.Connection) -> None:
+    for table, enum_type in LOOKUP_ENUMS.items():
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {table} (code, name) VALUES (?, ?)",
+            [(int(m), m.name) for m in enum_type],
+        )
+
+
+def _v1_initial(conn: apsw.Connection) -> None:
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute(schema.MIGRATIONS_TABLE)
+    for table in LOOKUP_ENUMS:
+        conn.execute(schema.LOOKUP_TABLE.format(name=table))
+    _fill_lookups(conn)
+    for sql in schema.V1_TABLES + schema.APPEND_ONLY_TRIGGERS + schema.V1_VIEWS:
+        conn.execute(sql)
+
+
+MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
+    ("initial", _v1_initial),
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: apsw.Connection) -> int:
+    return conn.execute("PRAGMA user_version").get
+
+
+def migrate(conn: apsw.Connection) -> list[str]:
+    """Bring ``conn`` to LATEST_VERSION; returns the names of the migrations applied."""
+    applied = []
+    # IMMEDIATE: two processes opening a new file at once must not both migrate it.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        for number, (name, step) in enumerate(MIGRATIONS[version:], start=version + 1):
+            step(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+                (number, name, int(time.time() * 1000)),
+            )
+            conn.execute(f"PRAGMA user_version = {number}")
+            applied.append(name)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return applied

@@ -1,0 +1,233 @@
+"""The database's tables, views and triggers, as SQL. Migrations apply them in order.
+
+A table's DDL is never edited once released: changes go into a new migration.
+"""
+
+from __future__ import annotations
+
+from core.model import EventKind as K
+
+#: 'FLBD' — marks a SQLite file as Floorboard's, so a foreign database is refused.
+APPLICATION_ID = 0x464C4244
+
+# Lookup tables are filled from core.model.LOOKUP_ENUMS by the migrations.
+LOOKUP_TABLE = "CREATE TABLE {name} (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"
+
+MIGRATIONS_TABLE = """
+CREATE TABLE schema_migrations (
+    version       INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    applied_at_ms INTEGER NOT NULL
+)
+"""
+
+V1_TABLES = [
+    """
+    CREATE TABLE queues (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE,
+        channel      INTEGER NOT NULL REFERENCES channels(code),
+        skill        TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        sla_target_s INTEGER NOT NULL CHECK (sla_target_s > 0),
+        strategy     TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE agents (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        team          TEXT NOT NULL DEFAULT '',
+        shift         TEXT NOT NULL,
+        blend_profile INTEGER NOT NULL REFERENCES blend_profiles(code)
+    )
+    """,
+    """
+    CREATE TABLE agent_languages (
+        agent_id INTEGER NOT NULL REFERENCES agents(id),
+        language TEXT NOT NULL,
+        rank     INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, language)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE agent_skills (
+        agent_id    INTEGER NOT NULL REFERENCES agents(id),
+        skill       TEXT NOT NULL,
+        proficiency INTEGER NOT NULL CHECK (proficiency BETWEEN 1 AND 5),
+        PRIMARY KEY (agent_id, skill)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE agent_capacity (
+        agent_id INTEGER NOT NULL REFERENCES agents(id),
+        channel  INTEGER NOT NULL REFERENCES channels(code),
+        capacity INTEGER NOT NULL CHECK (capacity >= 1),
+        PRIMARY KEY (agent_id, channel)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE interactions (
+        id                   INTEGER PRIMARY KEY,
+        channel              INTEGER NOT NULL REFERENCES channels(code),
+        direction            INTEGER NOT NULL REFERENCES directions(code),
+        language             TEXT NOT NULL,
+        queue_id             INTEGER REFERENCES queues(id),
+        priority             INTEGER NOT NULL DEFAULT 0,
+        customer_number      TEXT,
+        customer_number_type INTEGER NOT NULL DEFAULT 0 REFERENCES number_types(code),
+        arrived_ms           INTEGER NOT NULL
+    )
+    """,
+    # No foreign keys on events: a source may report an event before (or without)
+    # the interaction's row, and the append path must not pay for lookups.
+    """
+    CREATE TABLE events (
+        seq            INTEGER PRIMARY KEY,
+        ts_ms          INTEGER NOT NULL,
+        kind           INTEGER NOT NULL,
+        interaction_id INTEGER,
+        agent_id       INTEGER,
+        queue_id       INTEGER,
+        channel        INTEGER,
+        value          INTEGER,
+        detail         TEXT
+    )
+    """,
+    "CREATE INDEX events_by_time ON events (ts_ms)",
+    "CREATE INDEX events_by_interaction ON events (interaction_id) "
+    "WHERE interaction_id IS NOT NULL",
+    """
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        ts_ms   INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        detail  TEXT
+    )
+    """,
+]
+
+APPEND_ONLY_TABLES = ("events", "audit")
+
+APPEND_ONLY_TRIGGERS = [
+    sql
+    for table in APPEND_ONLY_TABLES
+    for sql in (
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
+    )
+]
+
+_ISO = "strftime('%Y-%m-%dT%H:%M:%fZ', {col} / 1000.0, 'unixepoch')"
+
+# Views for analysts (documented in docs/export.md): names instead of codes,
+# UTC timestamps as ISO text, one row per interaction with its milestones.
+V1_VIEWS = [
+    f"""
+    CREATE VIEW v_events AS
+    SELECT e.seq,
+           e.ts_ms,
+           {_ISO.format(col="e.ts_ms")} AS ts_utc,
+           k.name AS kind,
+           e.interaction_id,
+           e.agent_id,
+           a.name AS agent,
+           e.queue_id,
+           q.name AS queue,
+           c.name AS channel,
+           e.value,
+           CASE k.name
+               WHEN 'AGENT_STATE' THEN (SELECT name FROM agent_states WHERE code = e.value)
+               WHEN 'ENDED' THEN (SELECT name FROM outcomes WHERE code = e.value)
+               WHEN 'AGENT_MODE' THEN (SELECT name FROM work_modes WHERE code = e.value)
+           END AS value_name,
+           e.detail
+    FROM events e
+    LEFT JOIN event_kinds k ON k.code = e.kind
+    LEFT JOIN agents a ON a.id = e.agent_id
+    LEFT JOIN queues q ON q.id = e.queue_id
+    LEFT JOIN channels c ON c.code = e.channel
+    """,
+    f"""
+    CREATE VIEW v_interactions AS
+    WITH m AS (
+        SELECT interaction_id,
+               MIN(CASE WHEN kind = {K.ACCEPTED:d} THEN ts_ms END) AS answered_ms,
+               MAX(CASE WHEN kind IN ({K.ENDED:d}, {K.ABANDONED:d}, {K.VOICEMAIL:d})
+                        THEN ts_ms END) AS ended_ms,
+               MAX(CASE WHEN kind = {K.ENDED:d} THEN value END) AS outcome_code,
+               MAX(CASE WHEN kind = {K.ABANDONED:d} THEN 1 ELSE 0 END) AS abandoned,
+               MAX(CASE WHEN kind = {K.VOICEMAIL:d} THEN 1 ELSE 0 END) AS voicemail,
+               SUM(CASE WHEN kind = {K.NO_ANSWER:d} THEN 1 ELSE 0 END) AS no_answers,
+               SUM(CASE WHEN kind = {K.TRANSFERRED:d} THEN 1 ELSE 0 END) AS transfers
+        FROM events
+        WHERE interaction_id IS NOT NULL
+        GROUP BY interaction_id
+    )
+    SELECT i.id AS interaction_id,
+           c.name AS channel,
+           d.name AS direction,
+           i.language,
+           i.queue_id,
+           q.name AS queue,
+           i.priority,
+           i.customer_number,
+           nt.name AS customer_number_type,
+           i.arrived_ms,
+           {_ISO.format(col="i.arrived_ms")} AS arrived_utc,
+           m.answered_ms,
+           (m.answered_ms - i.arrived_ms) / 1000.0 AS wait_s,
+           m.ended_ms,
+           (m.ended_ms - i.arrived_ms) / 1000.0 AS total_s,
+           CASE WHEN m.abandoned THEN 'ABANDONED'
+                WHEN m.voicemail THEN 'VOICEMAIL'
+                ELSE o.name END AS outcome,
+           COALESCE(m.no_answers, 0) AS no_answers,
+           COALESCE(m.transfers, 0) AS transfers
+    FROM interactions i
+    LEFT JOIN m ON m.interaction_id = i.id
+    LEFT JOIN channels c ON c.code = i.channel
+    LEFT JOIN directions d ON d.code = i.direction
+    LEFT JOIN queues q ON q.id = i.queue_id
+    LEFT JOIN number_types nt ON nt.code = i.customer_number_type
+    LEFT JOIN outcomes o ON o.code = m.outcome_code
+    """,
+    f"""
+    CREATE VIEW v_agent_states AS
+    SELECT e.agent_id,
+           a.name AS agent,
+           s.name AS state,
+           e.ts_ms AS from_ms,
+           {_ISO.format(col="e.ts_ms")} AS from_utc,
+           LEAD(e.ts_ms) OVER w AS to_ms,
+           (LEAD(e.ts_ms) OVER w - e.ts_ms) / 1000.0 AS duration_s
+    FROM events e
+    LEFT JOIN agents a ON a.id = e.agent_id
+    LEFT JOIN agent_states s ON s.code = e.value
+    WHERE e.kind = {K.AGENT_STATE:d} AND e.agent_id IS NOT NULL
+    WINDOW w AS (PARTITION BY e.agent_id ORDER BY e.seq)
+    """,
+    """
+    CREATE VIEW v_agents AS
+    SELECT a.id AS agent_id,
+           a.name,
+           a.team,
+           a.shift,
+           b.name AS blend_profile,
+           (SELECT group_concat(language, ',') FROM
+               (SELECT language FROM agent_languages l
+                WHERE l.agent_id = a.id ORDER BY rank)) AS languages,
+           (SELECT group_concat(skill || ':' || proficiency, ',') FROM
+               (SELECT skill, proficiency FROM agent_skills s
+                WHERE s.agent_id = a.id ORDER BY skill)) AS skills
+    FROM agents a
+    LEFT JOIN blend_profiles b ON b.code = a.blend_profile
+    """,
+]
+
+#: Columns that hold customer phone numbers (pseudonymised on export).
+CUSTOMER_NUMBER_COLUMNS = [("interactions", "customer_number")]

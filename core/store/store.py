@@ -1,0 +1,290 @@
+"""The event store: append-only events, the floor's reference data, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import apsw
+import numpy as np
+
+from core.model import (
+    EVENT_DTYPE,
+    Agent,
+    Event,
+    EventKind,
+    Interaction,
+    NumberType,
+    Queue,
+    array_to_events,
+    events_to_array,
+)
+from core.phone_numbers import classify_number
+from core.store.database import open_database
+from core.store.migrations import schema_version
+from core_ext.event_codec import decode_rows, encode_flat
+
+#: Rows per INSERT statement: fewer, larger statements cut per-row call overhead.
+#: 100 rows x 9 columns stays far below SQLite's bound-parameter limit.
+ROWS_PER_STATEMENT = 100
+
+_EVENT_COLUMNS = "seq, ts_ms, kind, interaction_id, agent_id, queue_id, channel, value"
+_KNOWN_KINDS = np.array([int(k) for k in EventKind], dtype=np.int16)
+
+
+def _insert_sql(rows: int) -> str:
+    one = "(?,?,?,?,?,?,?,?,?)"
+    return (
+        f"INSERT INTO events ({_EVENT_COLUMNS}, detail) VALUES " + ",".join([one] * rows)
+    )
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _detail_json(detail: Mapping[str, Any] | None) -> str | None:
+    if detail is None:
+        return None
+    return json.dumps(detail, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SeqRange:
+    """The sequence numbers the store gave one appended batch (inclusive)."""
+
+    first: int
+    last: int
+
+    @property
+    def count(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    path: Path
+    schema_version: int
+    events: int
+    last_ts_ms: int | None
+    agents: int
+    queues: int
+    interactions: int
+
+
+class Store:
+    """One open Floorboard database. Single writer per process; readers may be many."""
+
+    def __init__(self, conn: apsw.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._insert_full = _insert_sql(ROWS_PER_STATEMENT)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        path = Path(path).expanduser().resolve()
+        return cls(open_database(path), path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> apsw.Connection:
+        """For the store package only (export, tests): others use the methods."""
+        return self._conn
+
+    # -- events -------------------------------------------------------------------
+
+    def append(
+        self,
+        events: Sequence[Event] | np.ndarray,
+        details: Sequence[Mapping[str, Any] | None] | None = None,
+    ) -> SeqRange:
+        """Append a batch in one transaction; durable on disk when this returns.
+
+        ``events`` is a list of Event or an EVENT_DTYPE array (whose ``seq`` field
+        is filled in with the numbers given). ``details`` goes with an array, one
+        mapping or None per row; Event objects carry their own.
+        """
+        if isinstance(events, np.ndarray):
+            arr = self._checked_array(events)
+        else:
+            arr = events_to_array(events)
+            if details is None and any(e.detail is not None for e in events):
+                details = [e.detail for e in events]
+        n = len(arr)
+        if details is not None and len(details) != n:
+            raise ValueError(f"details has {len(details)} entries for {n} events")
+        if n == 0:
+            last = self.last_seq()
+            return SeqRange(last + 1, last)
+        detail_json = None if details is None else [_detail_json(d) for d in details]
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            first = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").get
+            for start in range(0, n, ROWS_PER_STATEMENT):
+                stop = min(start + ROWS_PER_STATEMENT, n)
+                params = encode_flat(
+                    arr[start:stop],
+                    first + start,
+                    None if detail_json is None else detail_json[start:stop],
+                )
+                sql = self._insert_full if stop - start == ROWS_PER_STATEMENT else (
+                    _insert_sql(stop - start)
+                )
+                conn.execute(sql, params)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if arr is not events and isinstance(events, np.ndarray):
+            events["seq"] = arr["seq"]
+        return SeqRange(first, first + n - 1)
+
+    @staticmethod
+    def _checked_array(events: np.ndarray) -> np.ndarray:
+        if events.dtype != EVENT_DTYPE:
+            raise TypeError(f"events array has dtype {events.dtype}, expected {EVENT_DTYPE}")
+        if events.ndim != 1:
+            raise ValueError(f"events array must be one-dimensional, not {events.ndim}-D")
+        unknown = ~np.isin(events["kind"], _KNOWN_KINDS)
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise ValueError(f"event {i}: unknown kind {int(events['kind'][i])}")
+        if len(events) and int(events["ts_ms"].min()) < 0:
+            i = int(np.argmin(events["ts_ms"]))
+            raise ValueError(f"event {i}: negative ts_ms {int(events['ts_ms'][i])}")
+        return np.ascontiguousarray(events)
+
+    def last_seq(self) -> int:
+        return self._conn.execute("SELECT coalesce(max(seq), 0) FROM events").get
+
+    def read_columns(self, since_seq: int = 0, limit: int | None = None) -> np.ndarray:
+        """Events with seq > since_seq, in seq order, as an EVENT_DTYPE array."""
+        lim = -1 if limit is None else int(limit)
+        cur = self._conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (since_seq, lim),
+        )
+        hint = 1024 if limit is None else max(16, min(lim, 1 << 20))
+        return decode_rows(cur, hint)
+
+    def load_events(self, since_seq: int = 0, limit: int | None = None) -> list[Event]:
+        """Events with seq > since_seq, in seq order, as Event objects (with details)."""
+        lim = -1 if limit is None else int(limit)
+        rows = self._conn.execute(
+            f"SELECT {_EVENT_COLUMNS}, detail FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (since_seq, lim),
+        ).fetchall()
+        arr = decode_rows((r[:8] for r in rows), max(16, len(rows)))
+        details = [None if r[8] is None else json.loads(r[8]) for r in rows]
+        return array_to_events(arr, details)
+
+    # -- reference data ----------------------------------------------------------
+
+    def add_queues(self, queues: Iterable[Queue]) -> None:
+        with self._conn:
+            self._conn.executemany(
+                "INSERT INTO queues (id, name, channel, skill, language, sla_target_s, strategy)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (q.id, q.name, int(q.channel), q.skill, q.language, q.sla_target_s,
+                     q.strategy)
+                    for q in queues
+                ],
+            )
+
+    def add_agents(self, agents: Iterable[Agent]) -> None:
+        with self._conn:
+            for a in agents:
+                self._conn.execute(
+                    "INSERT INTO agents (id, name, team, shift, blend_profile)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (a.id, a.name, a.team, a.shift, int(a.blend)),
+                )
+                self._conn.executemany(
+                    "INSERT INTO agent_languages (agent_id, language, rank) VALUES (?, ?, ?)",
+                    [(a.id, lang, rank) for rank, lang in enumerate(a.languages)],
+                )
+                self._conn.executemany(
+                    "INSERT INTO agent_skills (agent_id, skill, proficiency) VALUES (?, ?, ?)",
+                    [(a.id, s.skill, s.proficiency) for s in a.skills],
+                )
+                self._conn.executemany(
+                    "INSERT INTO agent_capacity (agent_id, channel, capacity) VALUES (?, ?, ?)",
+                    [(a.id, int(ch), cap) for ch, cap in a.capacity.items()],
+                )
+
+    def add_interactions(
+        self, interactions: Iterable[Interaction], region: str | None = None
+    ) -> None:
+        """Store interactions; with ``region``, numbers of unknown type are classified."""
+        rows = []
+        for i in interactions:
+            ntype = i.number_type
+            if ntype == NumberType.UNKNOWN and region and i.customer_number:
+                ntype = classify_number(i.customer_number, region)
+            rows.append(
+                (i.id, int(i.channel), int(i.direction), i.language, i.queue_id, i.priority,
+                 i.customer_number or None, int(ntype), i.arrived_ms)
+            )
+        with self._conn:
+            self._conn.executemany(
+                "INSERT INTO interactions (id, channel, direction, language, queue_id,"
+                " priority, customer_number, customer_number_type, arrived_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    # -- audit ---------------------------------------------------------------------
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        subject: str = "",
+        detail: Mapping[str, Any] | None = None,
+        ts_ms: int | None = None,
+    ) -> int:
+        with self._conn:
+            self._conn.execute(
+                "INSERT INTO audit (ts_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                (_now_ms() if ts_ms is None else ts_ms, actor, action, subject,
+                 _detail_json(detail)),
+            )
+            return self._conn.last_insert_rowid()
+
+    def audit_entries(self, since_id: int = 0) -> list[tuple[int, int, str, str, str, Any]]:
+        rows = self._conn.execute(
+            "SELECT id, ts_ms, actor, action, subject, detail FROM audit WHERE id > ? ORDER BY id",
+            (since_id,),
+        ).fetchall()
+        return [(*r[:5], None if r[5] is None else json.loads(r[5])) for r in rows]
+
+    # -- overview ------------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        c = self._conn
+        last_seq, last_ts = c.execute(
+            "SELECT seq, ts_ms FROM events ORDER BY seq DESC LIMIT 1"
+        ).fetchone() or (0, None)
+        return StoreStats(
+            path=self.path,
+            schema_version=schema_version(c),
+            events=last_seq,  # seq is dense from 1: append-only, numbered by the store
+            last_ts_ms=last_ts,
+            agents=c.execute("SELECT count(*) FROM agents").get,
+            queues=c.execute("SELECT count(*) FROM queues").get,
+            interactions=c.execute("SELECT count(*) FROM interactions").get,
+        )

@@ -1,0 +1,1 @@
+"""Compiled kernels (Cython and numba). Private: core wraps them behind plain functions."""

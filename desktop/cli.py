@@ -1,0 +1,148 @@
+"""The ``floorboard`` command: the desktop app by default, plus export and info."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from core.config import Config, load_config
+from core.errors import FloorboardError
+from core.paths import default_config_path, default_db_path, default_pseudonym_key_path
+
+EXIT_NO_DISPLAY = 3
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db", type=Path, default=default,
+        help=f"database file (default: {default_db_path()})",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=default,
+        help=f"configuration TOML (default: {default_config_path()} when it exists)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="floorboard", description="Supervisor toolkit for contact-center floors."
+    )
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="open the desktop app (the default)")
+    _common(run, suppress=True)
+    export = sub.add_parser(
+        "export", help="write a consistent snapshot of the database for analysts"
+    )
+    _common(export, suppress=True)
+    export.add_argument("out", type=Path, metavar="OUT.sqlite")
+    export.add_argument(
+        "--pseudonymize", action="store_true",
+        help="replace customer numbers with keyed hashes (equality and number type kept)",
+    )
+    export.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    info = sub.add_parser("info", help="show the database's location, schema and counts")
+    _common(info, suppress=True)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if args.config is not None:
+        return load_config(args.config)
+    default = default_config_path()
+    return load_config(default if default.exists() else None)
+
+
+def _db_path(args: argparse.Namespace, config: Config) -> Path:
+    if args.db is not None:
+        return args.db
+    configured = config.get("store.path")
+    return Path(configured) if configured else default_db_path()
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
+def _cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from core.store import Store
+    from core.store.export import export_snapshot, load_or_create_key
+
+    key = None
+    if args.pseudonymize:
+        key_file = config.get("export.pseudonym_key_file")
+        key = load_or_create_key(Path(key_file) if key_file else default_pseudonym_key_path())
+    with Store.open(_db_path(args, config)) as store:
+        report = export_snapshot(
+            store,
+            args.out,
+            pseudonymize_key=key,
+            secrets=config.secret_values(),
+            region=config.get("floor.region"),
+            force=args.force,
+        )
+    print(
+        f"Exported {report.events} events (up to #{report.last_seq}) and "
+        f"{report.interactions} interactions to {report.path} "
+        f"({report.size_bytes / 1e6:.1f} MB"
+        + (f", {report.numbers_replaced} customer numbers pseudonymised" if key else "")
+        + ")."
+    )
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace, config: Config) -> int:
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        s = store.stats()
+    print(f"database:       {s.path}")
+    print(f"schema version: {s.schema_version}")
+    print(f"events:         {s.events}")
+    print(f"agents:         {s.agents}")
+    print(f"queues:         {s.queues}")
+    print(f"interactions:   {s.interactions}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace, config: Config) -> int:
+    if not _has_display():
+        print(
+            "floorboard: no display to open a window on (DISPLAY is not set).\n"
+            "To run it on a virtual screen:  xvfb-run -a floorboard "
+            + " ".join(sys.argv[1:]),
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
+    from core.store import Store
+
+    store = Store.open(_db_path(args, config))  # errors surface before any window
+    from desktop.app import run_app
+
+    return run_app(store, config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        config = _config(args)
+        command = {"export": _cmd_export, "info": _cmd_info}.get(args.command, _cmd_run)
+        return command(args, config)
+    except FloorboardError as exc:
+        print(f"floorboard: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

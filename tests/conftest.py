@@ -1,0 +1,39 @@
+"""Shared fixtures. Tests never touch the user's real data or config folders."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Qt aborts without a display unless told to draw offscreen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# platformdirs reads these on each call; subprocesses inherit them.
+_HOME = Path(tempfile.mkdtemp(prefix="floorboard-tests-"))
+os.environ["XDG_DATA_HOME"] = str(_HOME / "data")
+os.environ["XDG_CONFIG_HOME"] = str(_HOME / "config")
+
+from core.store import Store  # noqa: E402
+from tests.floor_data import populate  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "floor.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def populated_store(store: Store) -> Store:
+    populate(store)
+    return store

@@ -1,0 +1,179 @@
+"""STORE-1/2: the event store, its schema, migrations and analyst views."""
+
+from __future__ import annotations
+
+import apsw
+import numpy as np
+import pytest
+
+from core.model import (
+    EVENT_DTYPE,
+    LOOKUP_ENUMS,
+    AgentState,
+    Channel,
+    Event,
+    EventKind,
+    NumberType,
+    events_to_array,
+)
+from core.store import Store
+from core.store.migrations import LATEST_VERSION, MIGRATIONS
+from core.store.schema import APPLICATION_ID
+from tests import floor_data
+
+
+def _events(n: int, t0: int = 1000) -> list[Event]:
+    return [
+        Event(t0 + i, EventKind.OFFERED, interaction_id=i, agent_id=i % 7,
+              queue_id=None if i % 3 else 2, channel=Channel.CHAT, value=None,
+              detail={"i": i, "ünï": "código"} if i % 5 == 0 else None)
+        for i in range(n)
+    ]
+
+
+def test_append_numbers_events_densely_and_reads_them_back(store: Store) -> None:
+    first = store.append(_events(250))
+    second = store.append(_events(3, t0=9000))
+    assert (first.first, first.last, first.count) == (1, 250, 250)
+    assert (second.first, second.last) == (251, 253)
+    loaded = store.load_events()
+    assert [e.seq for e in loaded] == list(range(1, 254))
+    expected = _events(250) + _events(3, t0=9000)
+    for got, want in zip(loaded, expected, strict=True):
+        assert got == Event(**{**_as_dict(want), "seq": got.seq})
+    assert store.load_events(since_seq=250) == loaded[250:]
+    assert store.load_events(since_seq=10, limit=5) == loaded[10:15]
+
+
+def _as_dict(e: Event) -> dict:
+    return {f: getattr(e, f) for f in Event.__slots__}
+
+
+def test_columnar_reader_matches_event_objects(store: Store) -> None:
+    store.append(_events(1234))
+    cols = store.read_columns()
+    assert cols.dtype == EVENT_DTYPE
+    np.testing.assert_array_equal(cols, events_to_array(store.load_events()))
+    np.testing.assert_array_equal(store.read_columns(since_seq=1200), cols[1200:])
+    assert len(store.read_columns(since_seq=5, limit=10)) == 10
+
+
+def test_append_array_fills_in_seq_and_keeps_nulls(store: Store) -> None:
+    store.append(_events(2))
+    arr = events_to_array(_events(10))
+    r = store.append(arr)
+    assert arr["seq"].tolist() == list(range(3, 13)) == list(range(r.first, r.last + 1))
+    row = store.connection.execute(
+        "SELECT interaction_id, queue_id, value FROM events WHERE seq = 4"
+    ).fetchone()
+    assert row == (1, None, None)  # -1 in the array is NULL in SQL
+
+
+def test_empty_append_is_a_no_op(store: Store) -> None:
+    store.append(_events(4))
+    r = store.append([])
+    assert r.count == 0 and store.last_seq() == 4
+
+
+@pytest.mark.parametrize(
+    "mutate, error, text",
+    [
+        (lambda a: a.astype([("x", "<i8")]), TypeError, "dtype"),
+        (lambda a: a.__setitem__("kind", 99) or a, ValueError, "unknown kind 99"),
+        (lambda a: a.__setitem__("ts_ms", -5) or a, ValueError, "negative ts_ms"),
+    ],
+)
+def test_bad_arrays_are_refused_whole(store: Store, mutate, error, text) -> None:
+    arr = events_to_array(_events(5))
+    with pytest.raises(error, match=text):
+        store.append(mutate(arr))
+    assert store.last_seq() == 0
+
+
+def test_details_must_match_the_batch(store: Store) -> None:
+    with pytest.raises(ValueError, match="details has 1 entries for 5 events"):
+        store.append(events_to_array(_events(5)), details=[None])
+
+
+@pytest.mark.parametrize("sql", ["UPDATE events SET value = 1", "DELETE FROM events",
+                                 "UPDATE audit SET actor = 'x'", "DELETE FROM audit"])
+def test_events_and_audit_are_append_only(store: Store, sql: str) -> None:
+    store.append(_events(3))
+    store.audit("manager", "login")
+    with pytest.raises(apsw.ConstraintError, match="append-only"):
+        store.connection.execute(sql)
+
+
+def test_new_database_is_wal_synchronous_and_versioned(store: Store) -> None:
+    c = store.connection
+    assert c.pragma("journal_mode") == "wal"
+    assert c.pragma("synchronous") == 2  # FULL
+    assert c.pragma("application_id") == APPLICATION_ID
+    assert c.pragma("user_version") == LATEST_VERSION == len(MIGRATIONS)
+    recorded = c.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    assert recorded == [(i + 1, name) for i, (name, _) in enumerate(MIGRATIONS)]
+
+
+def test_lookup_tables_hold_every_enum_member(store: Store) -> None:
+    # Adding an enum member without a migration that inserts it fails here.
+    for table, enum_type in LOOKUP_ENUMS.items():
+        rows = store.connection.execute(f"SELECT code, name FROM {table} ORDER BY code")
+        assert rows.fetchall() == [(int(m), m.name) for m in sorted(enum_type)]
+
+
+def test_reopen_keeps_events_and_does_not_migrate_again(db_path) -> None:
+    with Store.open(db_path) as s:
+        s.append(_events(7))
+    with Store.open(db_path) as s:
+        assert s.last_seq() == 7
+        n = s.connection.execute("SELECT count(*) FROM schema_migrations").get
+        assert n == LATEST_VERSION
+
+
+def test_interactions_get_their_number_type(populated_store: Store) -> None:
+    rows = dict(populated_store.connection.execute(
+        "SELECT customer_number, customer_number_type FROM interactions"
+    ).fetchall())
+    assert rows["+380 67 123 4567"] == NumberType.MOBILE
+    assert rows["020 7946 0018"] == NumberType.LANDLINE
+    assert rows["2041"] == NumberType.INTERNAL
+    assert rows[None] == NumberType.UNKNOWN  # withheld number
+
+
+def test_views_give_analysts_names_and_milestones(populated_store: Store) -> None:
+    c = populated_store.connection
+    by_id = {r[0]: r for r in c.execute(
+        "SELECT interaction_id, channel, queue, wait_s, outcome, customer_number_type"
+        " FROM v_interactions"
+    )}
+    assert len(by_id) == len(floor_data.NUMBERS)
+    assert by_id[1][1:] == ("CHAT", "sales-uk-chat", 8.0, "RESOLVED", "MOBILE")
+    assert by_id[4][4] == "ABANDONED" and by_id[4][3] is None
+    states = c.execute(
+        "SELECT agent, state, duration_s FROM v_agent_states WHERE agent_id = 1 ORDER BY from_ms"
+    ).fetchall()
+    assert states[0][:2] == ("Olena", "AVAILABLE")
+    assert states[1][1] == "BUSY" and states[1][2] == pytest.approx(192.0)
+    assert states[-1][2] is None  # the current state has no end yet
+    kinds = {r[0] for r in c.execute("SELECT DISTINCT kind FROM v_events")}
+    assert {"ARRIVED", "ACCEPTED", "ENDED", "AGENT_STATE", "ABANDONED"} <= kinds
+    value_names = {r[0] for r in c.execute(
+        "SELECT value_name FROM v_events WHERE kind IN ('AGENT_STATE', 'ENDED')")}
+    assert {"AVAILABLE", "BUSY", "SALE", "RESOLVED"} <= value_names
+    agents = c.execute("SELECT name, languages, skills FROM v_agents ORDER BY agent_id").fetchall()
+    assert agents[0] == ("Olena", "uk,ru,en", "care:3,sales:5")
+
+
+def test_stats_and_audit(populated_store: Store) -> None:
+    s = populated_store.stats()
+    assert (s.agents, s.queues, s.interactions) == (2, 3, len(floor_data.NUMBERS))
+    assert s.events == len(floor_data.events()) and s.last_ts_ms is not None
+    i = populated_store.audit("manager", "toggle", "playbook.sms", {"on": True})
+    entry = populated_store.audit_entries(since_id=i - 1)[0]
+    assert entry[2:] == ("manager", "toggle", "playbook.sms", {"on": True})
+
+
+def test_agent_state_codes_are_stable() -> None:
+    # Codes are part of the file format: renumbering breaks every stored database.
+    assert [int(s) for s in AgentState] == [1, 2, 3, 4, 5, 6]
+    assert int(EventKind.AGENT_STATE) == 12
