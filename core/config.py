@@ -46,7 +46,7 @@ def _port(value: int) -> str | None:
 #: The whole schema: section -> key -> Key. Unknown sections and keys are errors.
 SCHEMA: dict[str, dict[str, Key]] = {
     "floor": {
-        "name": Key(str, "Floorboard floor"),
+        "name": Key(str, "Contact-center floor"),
         "timezone": Key(str, "UTC", check=_timezone),
         "region": Key(str, "GB", check=_region),
     },

@@ -115,11 +115,16 @@ def _cmd_info(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _program() -> str:
+    """How the user started us (e.g. .venv/bin/floorboard), for hints they can paste."""
+    return sys.argv[0] if os.path.basename(sys.argv[0]) == "floorboard" else "floorboard"
+
+
 def _cmd_run(args: argparse.Namespace, config: Config) -> int:
     if not _has_display():
         print(
             "floorboard: no display to open a window on (DISPLAY is not set).\n"
-            "To run it on a virtual screen:  xvfb-run -a floorboard "
+            f"To run it on a virtual screen:  xvfb-run -a {_program()} "
             + " ".join(sys.argv[1:]),
             file=sys.stderr,
         )

@@ -46,8 +46,8 @@ class MainWindow(QMainWindow):
 
         note = QLabel(
             "The live wallboard and the simulated floor are not part of this build yet. "
-            "Every event the floor produces is kept in the database above; "
-            "`floorboard export OUT.sqlite` writes a copy for analysts."
+            "Every event of the floor is kept in the database above; "
+            "'floorboard export OUT.sqlite' writes a copy of it for analysts."
         )
         note.setWordWrap(True)
 
