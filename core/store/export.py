@@ -171,6 +171,13 @@ def _leaks(path: Path, secrets: Sequence[str], numbers: dict[str, str], region: 
     return found
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a passwd entry
+        return f"uid:{os.getuid()}"
+
+
 def export_snapshot(
     store: Store,
     out: Path | str,
@@ -204,7 +211,7 @@ def export_snapshot(
         for leftover in (tmp, Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
     store.audit(
-        actor or getpass.getuser(),
+        actor or _os_user(),
         "export",
         str(out),
         {"last_seq": report.last_seq, "pseudonymized": report.pseudonymized},
