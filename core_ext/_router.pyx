@@ -1,0 +1,726 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# distutils: language = c++
+"""The router's state and decisions, compiled. Private: core.routing.Router wraps it.
+
+Waiting interactions live in classes (queue, language, priority), each a linked list
+in (arrival, sequence) order. Within a class the head is the most urgent member and
+has waited longest, so its overflow pool is the widest: when the head finds no
+agent, no member of the class can, and the class is skipped ("blocked") until
+something that could change that happens (capacity freed, an agent returns, the
+class gets a new member or an overflow step, outbound opens). The decisions are
+the same as trying every waiting interaction in order (tests check this against a
+plain-Python router).
+"""
+
+from libcpp.unordered_map cimport unordered_map
+from cython.operator cimport dereference as deref
+
+import numpy as np
+
+# Codes from core.model (checked by tests/core/routing/test_router_codes.py).
+cdef enum:
+    PHONE = 1
+    CHAT = 2
+    CALLBACK = 5
+    OUTBOUND_CALL = 7
+    NC = 8
+
+    EV_ENQUEUED = 2
+    EV_OFFERED = 3
+    EV_ACCEPTED = 4
+    EV_NO_ANSWER = 5
+    EV_OVERFLOW_STEP = 6
+    EV_ENDED = 9
+    EV_ABANDONED = 10
+    EV_VOICEMAIL = 11
+    EV_AGENT_STATE = 12
+    EV_AGENT_MODE = 13
+
+    ST_AVAILABLE = 1
+    ST_BUSY = 2
+    ST_AWAY = 4
+
+    BLENDED = 3
+
+    S_FREE = 0
+    S_WAITING = 1
+    S_OFFERED = 2
+    S_CONNECTED = 3
+
+    STRAT_LONGEST_IDLE = 0
+    STRAT_LEAST_OCCUPIED = 1
+    STRAT_HIGHEST_PROFICIENCY = 2
+    STRAT_FEWEST_HANDLED = 3
+    STRAT_ROUND_ROBIN = 4
+
+# Error codes returned to the wrapper (it turns them into rejection reasons).
+cdef enum:
+    OK = 0
+    E_UNKNOWN_INTERACTION = -1
+    E_UNKNOWN_AGENT = -2
+    E_DUPLICATE = -3
+    E_WRONG_STATE = -4
+    E_NOT_THEIRS = -5
+
+cdef long long NEVER = 0x7FFFFFFFFFFFFFFF
+cdef int EV_COLS = 7  # ts, kind, interaction, agent, queue, channel, value
+
+
+cdef inline bint is_voice(int ch) nogil:
+    return ch == PHONE or ch == CALLBACK or ch == OUTBOUND_CALL
+
+
+cdef class RouterCore:
+    # -- agents (static attributes come from the wrapper) --
+    cdef public int A, Q, L, P, S
+    cdef long long[:] a_id
+    cdef unsigned long long[:] a_langs
+    cdef signed char[:, :] a_prof
+    cdef int[:] a_group
+    cdef signed char[:] a_blend
+    cdef short[:, :] a_cap
+    cdef public object a_load_arr, a_mode_arr, a_switches_arr, a_state_arr, a_handled_arr
+    cdef short[:, :] a_load
+    cdef signed char[:] a_ready, a_state, a_mode, a_open  # open: ready with room
+    cdef long long[:] a_last_switch, a_last_activity
+    cdef int[:] a_switches, a_handled
+    # -- queues and their overflow levels (level 0 = the queue itself) --
+    cdef long long[:] q_id, q_target, q_noanswer, q_voicemail
+    cdef signed char[:] q_channel, q_work, q_strategy
+    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr
+    cdef long long[:, :] lv_after
+    cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
+    cdef unsigned long long[:, :] lv_groups  # 0: any group
+    # -- interaction pool --
+    cdef public int capacity, high_water
+    cdef long long[:] i_id, i_arrived, i_seq, i_deadline, i_offered_at
+    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang
+    cdef signed char[:] i_state, i_level
+    cdef int[:] free_slots
+    cdef int n_free
+    cdef unordered_map[long long, int] slot_of
+    cdef unordered_map[long long, int] agent_of
+    # -- classes --
+    cdef int K
+    cdef int[:] c_first, c_last, c_count, active, active_pos
+    cdef signed char[:] c_blocked
+    cdef int n_active
+    # -- floor-wide --
+    cdef long long seq_counter, next_timer, switch_cost_ms
+    cdef public int outbound_threshold
+    cdef int n_live_waiting
+    cdef bint gate_was_open
+    cdef public int n_waiting
+    # -- outputs --
+    cdef long long[:, :] ev
+    cdef object ev_arr
+    cdef public Py_ssize_t n_ev
+    cdef int[:] dec_slot, dec_agent, cand, heap
+    cdef object dec_slot_arr, dec_agent_arr
+
+    def __init__(self, a_id, a_langs, a_prof, a_group, a_blend, a_cap,
+                 q_id, q_channel, q_work, q_strategy, q_skill, q_lang2, q_target,
+                 q_noanswer, q_voicemail, lv_after, lv_minprof, lv_lang2, lv_anylang,
+                 lv_groups, int n_languages, int n_priorities, long long switch_cost_ms,
+                 int outbound_threshold, int capacity=1024):
+        self.A = len(a_id)
+        self.Q = len(q_id)
+        self.L = n_languages
+        self.P = n_priorities
+        self.a_id = a_id
+        self.a_langs = a_langs
+        self.a_prof = a_prof
+        self.a_group = a_group
+        self.a_blend = a_blend
+        self.a_cap = a_cap
+        self.a_load_arr = np.zeros((self.A, NC), dtype=np.int16)
+        self.a_load = self.a_load_arr
+        self.a_ready = np.zeros(self.A, dtype=np.int8)
+        self.a_open = np.zeros(self.A, dtype=np.int8)
+        self.a_state_arr = np.full(self.A, 6, dtype=np.int8)  # OFFLINE
+        self.a_state = self.a_state_arr
+        self.a_mode_arr = np.where(np.asarray(a_blend) == 2, 2, 1).astype(np.int8)
+        self.a_mode = self.a_mode_arr
+        self.a_last_switch = np.full(self.A, -(1 << 62), dtype=np.int64)
+        self.a_last_activity = np.zeros(self.A, dtype=np.int64)
+        self.a_switches_arr = np.zeros(self.A, dtype=np.int32)
+        self.a_switches = self.a_switches_arr
+        self.a_handled_arr = np.zeros(self.A, dtype=np.int32)
+        self.a_handled = self.a_handled_arr
+        cdef int a
+        for a in range(self.A):
+            self.agent_of[a_id[a]] = a
+        self.q_id = q_id
+        self.q_channel = q_channel
+        self.q_work = q_work
+        self.q_strategy = q_strategy
+        self.q_skill = q_skill
+        self.q_lang2 = q_lang2
+        self.q_target = q_target
+        self.q_noanswer = q_noanswer
+        self.q_voicemail = q_voicemail
+        self.lv_after = lv_after
+        self.lv_minprof = lv_minprof
+        self.lv_lang2 = lv_lang2
+        self.lv_anylang = lv_anylang
+        self.lv_groups = lv_groups
+        self.q_nlevels = np.zeros(self.Q, dtype=np.int32)
+        cdef int q, k
+        for q in range(self.Q):
+            k = 1
+            while k < lv_after.shape[1] and lv_after[q, k] < NEVER:
+                k += 1
+            self.q_nlevels[q] = k - 1
+        self.q_rr = np.full(self.Q, -1, dtype=np.int32)
+        self.K = self.Q * self.L * self.P
+        self.c_first = np.full(self.K, -1, dtype=np.int32)
+        self.c_last = np.full(self.K, -1, dtype=np.int32)
+        self.c_count = np.zeros(self.K, dtype=np.int32)
+        self.c_blocked = np.zeros(self.K, dtype=np.int8)
+        self.active = np.zeros(self.K, dtype=np.int32)
+        self.active_pos = np.full(self.K, -1, dtype=np.int32)
+        self.heap = np.zeros(self.K, dtype=np.int32)
+        self.n_active = 0
+        self.switch_cost_ms = switch_cost_ms
+        self.outbound_threshold = outbound_threshold
+        self.gate_was_open = True
+        self.next_timer = NEVER
+        self.cand = np.zeros(max(self.A, 1), dtype=np.int32)
+        self.ev_arr = np.zeros((4096, EV_COLS), dtype=np.int64)
+        self.ev = self.ev_arr
+        self.capacity = 0
+        self._grow(max(capacity, 16))
+
+    # -- storage ---------------------------------------------------------------------
+
+    def _grow(self, int new_cap):
+        cdef int old = self.capacity
+        def grown(arr, fill, dtype):
+            out = np.full(new_cap, fill, dtype=dtype)
+            if old:
+                out[:old] = arr[:old]
+            return out
+        self.i_id = grown(self.i_id if old else None, 0, np.int64)
+        self.i_arrived = grown(self.i_arrived if old else None, 0, np.int64)
+        self.i_seq = grown(self.i_seq if old else None, 0, np.int64)
+        self.i_deadline = grown(self.i_deadline if old else None, 0, np.int64)
+        self.i_offered_at = grown(self.i_offered_at if old else None, 0, np.int64)
+        self.i_queue = grown(self.i_queue if old else None, 0, np.int32)
+        self.i_agent = grown(self.i_agent if old else None, -1, np.int32)
+        self.i_class = grown(self.i_class if old else None, 0, np.int32)
+        self.i_next = grown(self.i_next if old else None, -1, np.int32)
+        self.i_prev = grown(self.i_prev if old else None, -1, np.int32)
+        self.i_lang = grown(self.i_lang if old else None, 0, np.int32)
+        self.i_state = grown(self.i_state if old else None, S_FREE, np.int8)
+        self.i_level = grown(self.i_level if old else None, 0, np.int8)
+        free = np.zeros(new_cap, dtype=np.int32)
+        cdef int j, n = 0
+        # Lowest slots are handed out first (pop from the end of the stack).
+        for j in range(new_cap - 1, old - 1, -1):
+            free[n] = j
+            n += 1
+        self.free_slots = free
+        self.n_free = n
+        self.dec_slot_arr = np.zeros(new_cap, dtype=np.int32)
+        self.dec_agent_arr = np.zeros(new_cap, dtype=np.int32)
+        self.dec_slot = self.dec_slot_arr
+        self.dec_agent = self.dec_agent_arr
+        self.capacity = new_cap
+
+    cdef inline void _emit(self, long long ts, int kind, long long iid, long long aid,
+                           long long qid, long long ch, long long value):
+        if self.n_ev == self.ev.shape[0]:
+            bigger = np.zeros((2 * self.ev.shape[0], EV_COLS), dtype=np.int64)
+            bigger[: self.n_ev] = self.ev_arr
+            self.ev_arr = bigger
+            self.ev = bigger
+        cdef long long[:] row = self.ev[self.n_ev]
+        row[0] = ts
+        row[1] = kind
+        row[2] = iid
+        row[3] = aid
+        row[4] = qid
+        row[5] = ch
+        row[6] = value
+        self.n_ev += 1
+
+    def take_events(self):
+        """Events since the last call: an (n, 7) int64 array, -1 for none."""
+        out = np.array(self.ev_arr[: self.n_ev])
+        self.n_ev = 0
+        return out
+
+    # -- class lists ------------------------------------------------------------------
+
+    cdef inline bint _before(self, int s, int t):
+        """Is s ahead of t within one class: earlier arrival, then lower sequence."""
+        if self.i_arrived[s] != self.i_arrived[t]:
+            return self.i_arrived[s] < self.i_arrived[t]
+        return self.i_seq[s] < self.i_seq[t]
+
+    cdef void _link(self, int s):
+        cdef int k = self.i_class[s]
+        cdef int t = self.c_last[k]
+        while t >= 0 and self._before(s, t):
+            t = self.i_prev[t]
+        # insert after t (t == -1: at the front)
+        self.i_prev[s] = t
+        if t >= 0:
+            self.i_next[s] = self.i_next[t]
+            self.i_next[t] = s
+        else:
+            self.i_next[s] = self.c_first[k]
+            self.c_first[k] = s
+        if self.i_next[s] >= 0:
+            self.i_prev[self.i_next[s]] = s
+        else:
+            self.c_last[k] = s
+        self.c_count[k] += 1
+        if self.c_count[k] == 1:
+            self.active[self.n_active] = k
+            self.active_pos[k] = self.n_active
+            self.n_active += 1
+        self.c_blocked[k] = 0
+        self.n_waiting += 1
+        if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
+            self.n_live_waiting += 1
+
+    cdef void _unlink(self, int s):
+        cdef int k = self.i_class[s]
+        cdef int p = self.i_prev[s]
+        cdef int n = self.i_next[s]
+        if p >= 0:
+            self.i_next[p] = n
+        else:
+            self.c_first[k] = n
+        if n >= 0:
+            self.i_prev[n] = p
+        else:
+            self.c_last[k] = p
+        self.i_next[s] = -1
+        self.i_prev[s] = -1
+        self.c_count[k] -= 1
+        cdef int pos, last
+        if self.c_count[k] == 0:
+            pos = self.active_pos[k]
+            last = self.active[self.n_active - 1]
+            self.active[pos] = last
+            self.active_pos[last] = pos
+            self.active_pos[k] = -1
+            self.n_active -= 1
+        self.n_waiting -= 1
+        if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
+            self.n_live_waiting -= 1
+
+    cdef void _unblock_all(self):
+        cdef int j
+        for j in range(self.n_active):
+            self.c_blocked[self.active[j]] = 0
+
+    cdef void _free(self, int s):
+        self.slot_of.erase(self.i_id[s])
+        self.i_state[s] = S_FREE
+        self.i_agent[s] = -1
+        self.free_slots[self.n_free] = s
+        self.n_free += 1
+
+    # -- agents ------------------------------------------------------------------------
+
+    cdef inline int _total_load(self, int a):
+        cdef int c, t = 0
+        for c in range(NC):
+            t += self.a_load[a, c]
+        return t
+
+    cdef inline bint _voice_active(self, int a):
+        return (self.a_load[a, PHONE] + self.a_load[a, CALLBACK]
+                + self.a_load[a, OUTBOUND_CALL]) > 0
+
+    cdef inline bint _can_take(self, int a, int ch):
+        """ROUTE-2: a call takes the agent whole and waits for open chats to end;
+        chats, tickets and e-mails fill up to capacity while no call is active."""
+        if self.a_cap[a, ch] <= 0 or self._voice_active(a):
+            return False
+        if is_voice(ch):
+            return self.a_load[a, CHAT] == 0
+        return self.a_load[a, ch] < self.a_cap[a, ch]
+
+    cdef bint _has_room(self, int a):
+        cdef int ch
+        for ch in range(1, NC):
+            if self._can_take(a, ch):
+                return True
+        return False
+
+    cdef inline void _refresh(self, int a):
+        self.a_open[a] = self.a_ready[a] and self._has_room(a)
+
+    cdef void _report_state(self, int a, int presence, long long now):
+        cdef int shown = presence
+        if presence == ST_AVAILABLE and self._total_load(a) > 0:
+            shown = ST_BUSY
+        if shown != self.a_state[a]:
+            self.a_state[a] = shown
+            self._emit(now, EV_AGENT_STATE, -1, self.a_id[a], -1, -1, shown)
+
+    # -- public operations (ids are the floor's; errors are negative codes) ---------------
+
+    cpdef int enqueue(self, long long iid, int q, int lang, int prio, long long arrived,
+                      long long now):
+        if self.slot_of.count(iid):
+            return E_DUPLICATE
+        if self.n_free == 0:
+            self._grow(2 * self.capacity)
+        self.n_free -= 1
+        cdef int s = self.free_slots[self.n_free]
+        if s + 1 > self.high_water:
+            self.high_water = s + 1
+        self.slot_of[iid] = s
+        self.seq_counter += 1
+        self.i_id[s] = iid
+        self.i_queue[s] = q
+        self.i_lang[s] = lang
+        self.i_arrived[s] = arrived
+        self.i_seq[s] = self.seq_counter
+        self.i_deadline[s] = arrived + self.q_target[q]
+        self.i_state[s] = S_WAITING
+        self.i_level[s] = 0
+        self.i_agent[s] = -1
+        self.i_class[s] = (q * self.L + lang) * self.P + prio
+        self._link(s)
+        self._emit(now, EV_ENQUEUED, iid, -1, self.q_id[q], self.q_channel[q], -1)
+        # Levels already due (e.g. an item enqueued late) are applied at the next assign.
+        self.next_timer = min(self.next_timer, self._next_due(s))
+        return s
+
+    cpdef int set_presence(self, long long aid, int state, long long now):
+        cdef unordered_map[long long, int].iterator it = self.agent_of.find(aid)
+        if it == self.agent_of.end():
+            return E_UNKNOWN_AGENT
+        cdef int a = deref(it).second
+        cdef bint ready = state == ST_AVAILABLE
+        if ready and not self.a_ready[a]:
+            self.a_last_activity[a] = now
+            self._unblock_all()
+        self.a_ready[a] = ready
+        self._refresh(a)
+        self._report_state(a, state, now)
+        return OK
+
+    cpdef int accept(self, long long iid, long long aid, long long now):
+        cdef int s = self._slot(iid)
+        if s < 0:
+            return s
+        cdef int a = self._agent(aid)
+        if a < 0:
+            return a
+        if self.i_state[s] != S_OFFERED:
+            return E_WRONG_STATE
+        if self.i_agent[s] != a:
+            return E_NOT_THEIRS
+        self.i_state[s] = S_CONNECTED
+        self.a_handled[a] += 1
+        cdef int q = self.i_queue[s]
+        self._emit(now, EV_ACCEPTED, iid, aid, self.q_id[q], self.q_channel[q], -1)
+        return OK
+
+    cpdef int release(self, long long iid, long long aid, long long now, int outcome):
+        cdef int s = self._slot(iid)
+        if s < 0:
+            return s
+        cdef int a = self._agent(aid)
+        if a < 0:
+            return a
+        if self.i_state[s] != S_CONNECTED:
+            return E_WRONG_STATE
+        if self.i_agent[s] != a:
+            return E_NOT_THEIRS
+        cdef int q = self.i_queue[s]
+        self.a_load[a, self.q_channel[q]] -= 1
+        self.a_last_activity[a] = now
+        self._refresh(a)
+        self._emit(now, EV_ENDED, iid, aid, self.q_id[q], self.q_channel[q], outcome)
+        self._free(s)
+        self._report_state(a, ST_AVAILABLE if self.a_ready[a] else self.a_state[a], now)
+        self._unblock_all()
+        return OK
+
+    cpdef int abandon(self, long long iid, long long now):
+        cdef int s = self._slot(iid)
+        if s < 0:
+            return s
+        cdef int q = self.i_queue[s]
+        cdef int a = self.i_agent[s]
+        if self.i_state[s] == S_WAITING:
+            self._unlink(s)
+        elif self.i_state[s] == S_OFFERED:
+            self.a_load[a, self.q_channel[q]] -= 1
+            self._refresh(a)
+            self._unblock_all()
+        else:
+            return E_WRONG_STATE
+        self._emit(now, EV_ABANDONED, iid, self.a_id[a] if a >= 0 else -1, self.q_id[q],
+                   self.q_channel[q], -1)
+        self._free(s)
+        if a >= 0:
+            self._report_state(a, ST_AVAILABLE if self.a_ready[a] else self.a_state[a], now)
+        return OK
+
+    cdef inline int _slot(self, long long iid):
+        cdef unordered_map[long long, int].iterator it = self.slot_of.find(iid)
+        if it == self.slot_of.end():
+            return E_UNKNOWN_INTERACTION
+        return deref(it).second
+
+    cdef inline int _agent(self, long long aid):
+        cdef unordered_map[long long, int].iterator it = self.agent_of.find(aid)
+        if it == self.agent_of.end():
+            return E_UNKNOWN_AGENT
+        return deref(it).second
+
+    def reset_daily_counts(self):
+        self.a_handled[:] = 0
+
+    def level_of(self, long long iid):
+        cdef int s = self._slot(iid)
+        return -1 if s < 0 else self.i_level[s]
+
+    def state_of(self, long long iid):
+        cdef int s = self._slot(iid)
+        return S_FREE if s < 0 else self.i_state[s]
+
+    # -- timers: no answer, voicemail, overflow steps ------------------------------------
+
+    cdef long long _next_due(self, int s):
+        cdef int q = self.i_queue[s]
+        cdef long long due = NEVER
+        if self.i_state[s] == S_WAITING:
+            if self.i_level[s] < self.q_nlevels[q]:
+                due = self.i_arrived[s] + self.lv_after[q, self.i_level[s] + 1]
+            if self.q_voicemail[q] > 0:
+                due = min(due, self.i_arrived[s] + self.q_voicemail[q])
+        elif self.i_state[s] == S_OFFERED and self.q_noanswer[q] > 0:
+            due = self.i_offered_at[s] + self.q_noanswer[q]
+        return due
+
+    cdef void _run_timers(self, long long now):
+        cdef int s, q, a
+        cdef long long nxt = NEVER
+        # First every unanswered offer goes back (so it can also step or go to voicemail).
+        for s in range(self.high_water):
+            if self.i_state[s] != S_OFFERED:
+                continue
+            q = self.i_queue[s]
+            if self.q_noanswer[q] > 0 and now - self.i_offered_at[s] >= self.q_noanswer[q]:
+                a = self.i_agent[s]
+                self.a_load[a, self.q_channel[q]] -= 1
+                self.i_state[s] = S_WAITING
+                self.i_agent[s] = -1
+                self._link(s)  # at its original place: arrival and sequence are kept
+                self._emit(now, EV_NO_ANSWER, self.i_id[s], self.a_id[a], self.q_id[q],
+                           self.q_channel[q], -1)
+                self.a_ready[a] = 0
+                self._refresh(a)
+                self._report_state(a, ST_AWAY, now)
+        for s in range(self.high_water):
+            if self.i_state[s] != S_WAITING:
+                if self.i_state[s] == S_OFFERED:
+                    nxt = min(nxt, self._next_due(s))
+                continue
+            q = self.i_queue[s]
+            if self.q_voicemail[q] > 0 and now - self.i_arrived[s] >= self.q_voicemail[q]:
+                self._unlink(s)
+                self._emit(now, EV_VOICEMAIL, self.i_id[s], -1, self.q_id[q],
+                           self.q_channel[q], -1)
+                self._free(s)
+                continue
+            while (self.i_level[s] < self.q_nlevels[q]
+                   and now - self.i_arrived[s] >= self.lv_after[q, self.i_level[s] + 1]):
+                self.i_level[s] += 1
+                self.c_blocked[self.i_class[s]] = 0
+                self._emit(now, EV_OVERFLOW_STEP, self.i_id[s], -1, self.q_id[q],
+                           self.q_channel[q], self.i_level[s])
+            nxt = min(nxt, self._next_due(s))
+        self.next_timer = nxt
+
+    # -- the decision --------------------------------------------------------------------
+
+    cdef inline bint _head_before(self, int k1, int k2):
+        """Class order by its head: priority, then SLA deadline, then arrival order."""
+        cdef int s = self.c_first[k1]
+        cdef int t = self.c_first[k2]
+        cdef int p1 = k1 % self.P
+        cdef int p2 = k2 % self.P
+        if p1 != p2:
+            return p1 > p2
+        if self.i_deadline[s] != self.i_deadline[t]:
+            return self.i_deadline[s] < self.i_deadline[t]
+        return self.i_seq[s] < self.i_seq[t]
+
+    cdef void _heap_push(self, int k, int* n):
+        cdef int i = n[0]
+        cdef int parent
+        n[0] += 1
+        self.heap[i] = k
+        while i > 0:
+            parent = (i - 1) >> 1
+            if self._head_before(self.heap[i], self.heap[parent]):
+                self.heap[i], self.heap[parent] = self.heap[parent], self.heap[i]
+                i = parent
+            else:
+                break
+
+    cdef int _heap_pop(self, int* n):
+        cdef int top = self.heap[0]
+        n[0] -= 1
+        self.heap[0] = self.heap[n[0]]
+        cdef int i = 0, l, r, m
+        while True:
+            l = 2 * i + 1
+            r = l + 1
+            m = i
+            if l < n[0] and self._head_before(self.heap[l], self.heap[m]):
+                m = l
+            if r < n[0] and self._head_before(self.heap[r], self.heap[m]):
+                m = r
+            if m == i:
+                break
+            self.heap[i], self.heap[m] = self.heap[m], self.heap[i]
+            i = m
+        return top
+
+    cdef int _best(self, int s, int nc, long long now, bint gate_open):
+        """Index into cand of the best agent for slot s, or -1."""
+        cdef int q = self.i_queue[s]
+        cdef int ch = self.q_channel[q]
+        if ch == OUTBOUND_CALL and not gate_open:
+            return -1
+        cdef int lv = self.i_level[s]
+        cdef int lang = self.i_lang[s]
+        cdef int lang2 = self.q_lang2[q]
+        cdef bint use2 = self.lv_lang2[q, lv] and lang2 >= 0
+        cdef bint anylang = self.lv_anylang[q, lv]
+        cdef int minprof = self.lv_minprof[q, lv]
+        cdef unsigned long long groups = self.lv_groups[q, lv]
+        cdef int skill = self.q_skill[q]
+        cdef int work = self.q_work[q]
+        cdef int strategy = self.q_strategy[q]
+        cdef int rr = self.q_rr[q]
+        cdef int best = -1
+        cdef long long b0 = 0, b1 = 0, b2 = 0, b3 = 0
+        cdef long long k0, k1, k2
+        cdef int j, a, c
+        cdef unsigned long long langs
+        for j in range(nc):
+            a = self.cand[j]
+            if not self._can_take(a, ch):
+                continue
+            # BlendProfile CARE_ONLY/SALES_ONLY share their codes with WorkMode CARE/SALES.
+            if self.a_blend[a] != BLENDED and self.a_blend[a] != work:
+                continue
+            langs = self.a_langs[a]
+            if not (anylang or (langs >> lang) & 1 or (use2 and (langs >> lang2) & 1)):
+                continue
+            if self.a_prof[a, skill] < minprof:
+                continue
+            if groups != 0 and not (groups >> self.a_group[a]) & 1:
+                continue
+            # Ranking: avoid care<->sales switches (ROUTE-5), then the queue's strategy,
+            # then longest idle, then the agent's place in the floor file.
+            k0 = 0
+            if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
+                k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
+            if strategy == STRAT_LONGEST_IDLE:
+                k1 = self.a_last_activity[a]
+            elif strategy == STRAT_LEAST_OCCUPIED:
+                k1 = 0
+                for c in range(1, NC):
+                    if self.a_cap[a, c] > 0:
+                        k1 += (self.a_load[a, c] * 1000) // self.a_cap[a, c]
+            elif strategy == STRAT_HIGHEST_PROFICIENCY:
+                k1 = -self.a_prof[a, skill]
+            elif strategy == STRAT_FEWEST_HANDLED:
+                k1 = self.a_handled[a]
+            else:
+                k1 = (a - rr - 1 + self.A) % self.A
+            k2 = self.a_last_activity[a]
+            if (best < 0 or k0 < b0 or (k0 == b0 and (k1 < b1 or (k1 == b1 and (
+                    k2 < b2 or (k2 == b2 and a < b3)))))):
+                best = j
+                b0 = k0
+                b1 = k1
+                b2 = k2
+                b3 = a
+        return best
+
+    cdef void _offer(self, int s, int a, long long now):
+        cdef int q = self.i_queue[s]
+        cdef int ch = self.q_channel[q]
+        cdef int work = self.q_work[q]
+        if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
+            self.a_mode[a] = work
+            self.a_switches[a] += 1
+            self.a_last_switch[a] = now
+            self._emit(now, EV_AGENT_MODE, -1, self.a_id[a], -1, -1, work)
+        self._unlink(s)
+        self.a_load[a, ch] += 1
+        self.a_last_activity[a] = now
+        self._refresh(a)
+        self.i_state[s] = S_OFFERED
+        self.i_agent[s] = a
+        self.i_offered_at[s] = now
+        self.q_rr[q] = a
+        self._emit(now, EV_OFFERED, self.i_id[s], self.a_id[a], self.q_id[q], ch, -1)
+        self._report_state(a, ST_AVAILABLE, now)
+        if self.q_noanswer[q] > 0:
+            self.next_timer = min(self.next_timer, now + self.q_noanswer[q])
+
+    cpdef int assign(self, long long now):
+        """Offer waiting interactions to agents; returns how many decisions were made
+        (read them with decisions())."""
+        if now >= self.next_timer:
+            self._run_timers(now)
+        cdef bint gate_open = self.n_live_waiting < self.outbound_threshold
+        if gate_open and not self.gate_was_open:
+            self._unblock_all()
+        self.gate_was_open = gate_open
+        cdef int nc = 0, a, j
+        for a in range(self.A):
+            if self.a_open[a]:
+                self.cand[nc] = a
+                nc += 1
+        if nc == 0:
+            return 0
+        cdef int hn = 0
+        for j in range(self.n_active):
+            if not self.c_blocked[self.active[j]]:
+                self._heap_push(self.active[j], &hn)
+        cdef int k, s, best, n_dec = 0
+        while hn > 0 and nc > 0:
+            k = self._heap_pop(&hn)
+            s = self.c_first[k]
+            best = self._best(s, nc, now, gate_open)
+            if best < 0:
+                self.c_blocked[k] = 1
+                continue
+            a = self.cand[best]
+            self._offer(s, a, now)
+            self.dec_slot[n_dec] = s
+            self.dec_agent[n_dec] = a
+            n_dec += 1
+            if not self.a_open[a]:
+                nc -= 1
+                self.cand[best] = self.cand[nc]
+            if self.c_count[k] > 0:
+                self._heap_push(k, &hn)
+        return n_dec
+
+    def decisions(self, int n):
+        """The last assign's n decisions as (interaction ids, agent ids) arrays."""
+        slots = self.dec_slot_arr[:n]
+        agents = self.dec_agent_arr[:n]
+        return np.asarray(self.i_id)[slots], np.asarray(self.a_id)[agents]
+
+    def switch_counts(self):
+        return dict(zip(np.asarray(self.a_id).tolist(), self.a_switches_arr.tolist(),
+                        strict=True))
