@@ -15,9 +15,14 @@ TIMES: dict[str, dict[str, float]] = {}
 
 @pytest.fixture
 def record_time():
-    def record(workload: str, who: str, benchmark) -> None:
-        if benchmark.stats is not None:  # None under --benchmark-disable (smoke run)
-            TIMES.setdefault(workload, {})[who] = benchmark.stats.stats.median
+    def record(workload: str, who: str, seconds_or_benchmark) -> None:
+        """Record a median time (seconds, or a finished benchmark's median)."""
+        t = seconds_or_benchmark
+        if not isinstance(t, float):
+            if t.stats is None:  # None under --benchmark-disable (smoke run)
+                return
+            t = t.stats.stats.median
+        TIMES.setdefault(workload, {})[who] = t
     return record
 
 

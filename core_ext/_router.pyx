@@ -1,4 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False
 # distutils: language = c++
 """The router's state and decisions, compiled. Private: core.routing.Router wraps it.
 
@@ -13,6 +14,7 @@ plain-Python router).
 """
 
 from libcpp.unordered_map cimport unordered_map
+from libc.stdint cimport uint64_t
 from cython.operator cimport dereference as deref
 
 import numpy as np
@@ -61,9 +63,17 @@ cdef enum:
     E_DUPLICATE = -3
     E_WRONG_STATE = -4
     E_NOT_THEIRS = -5
+    E_UNKNOWN_QUEUE = -6
+    E_CHANNEL = -7
+    E_LANGUAGE = -8
+    E_PRIORITY = -9
 
 cdef long long NEVER = 0x7FFFFFFFFFFFFFFF
 cdef int EV_COLS = 7  # ts, kind, interaction, agent, queue, channel, value
+
+
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long) nogil
 
 
 cdef inline bint is_voice(int ch) nogil:
@@ -82,7 +92,7 @@ cdef class RouterCore:
     cdef public object a_load_arr, a_mode_arr, a_switches_arr, a_state_arr, a_handled_arr
     cdef short[:, :] a_load
     cdef signed char[:] a_ready, a_state, a_mode, a_open  # open: ready with room
-    cdef long long[:] a_last_switch, a_last_activity
+    cdef long long[:] a_last_switch, a_last_activity, a_occ  # occ: per-mille load sum
     cdef int[:] a_switches, a_handled
     # -- queues and their overflow levels (level 0 = the queue itself) --
     cdef long long[:] q_id, q_target, q_noanswer, q_voicemail
@@ -91,22 +101,35 @@ cdef class RouterCore:
     cdef long long[:, :] lv_after
     cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
     cdef unsigned long long[:, :] lv_groups  # 0: any group
+    # Agents as bitsets (W words): who could ever take (queue, language, level) work,
+    # and who can take a channel right now (ready, with room).
+    cdef int W, LV
+    cdef unsigned long long[:, :] static_elig  # row (q * L + language) * LV + level
+    cdef unsigned long long[:, :] avail  # row: channel
+    cdef int n_open
     # -- interaction pool --
     cdef public int capacity, high_water
     cdef long long[:] i_id, i_arrived, i_seq, i_deadline, i_offered_at
-    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang
+    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang, i_gen
     cdef signed char[:] i_state, i_level
     cdef int[:] free_slots
     cdef int n_free
     cdef unordered_map[long long, int] slot_of
     cdef unordered_map[long long, int] agent_of
+    cdef unordered_map[long long, int] queue_of
     # -- classes --
     cdef int K
     cdef int[:] c_first, c_last, c_count, active, active_pos
     cdef signed char[:] c_blocked
     cdef int n_active
     # -- floor-wide --
-    cdef long long seq_counter, next_timer, switch_cost_ms
+    cdef long long seq_counter, switch_cost_ms
+    # Timers (no answer, voicemail, overflow steps) in a min-heap by due time; an entry
+    # is stale when its slot's generation has moved on since it was pushed.
+    cdef long long[:] t_due
+    cdef int[:] t_slot, t_gen
+    cdef int t_n
+    cdef bint unblock_pending
     cdef public int outbound_threshold
     cdef int n_live_waiting
     cdef bint gate_was_open
@@ -115,13 +138,14 @@ cdef class RouterCore:
     cdef long long[:, :] ev
     cdef object ev_arr
     cdef public Py_ssize_t n_ev
-    cdef int[:] dec_slot, dec_agent, cand, heap
+    cdef int[:] dec_slot, dec_agent, heap
     cdef object dec_slot_arr, dec_agent_arr
 
     def __init__(self, a_id, a_langs, a_prof, a_group, a_blend, a_cap,
                  q_id, q_channel, q_work, q_strategy, q_skill, q_lang2, q_target,
                  q_noanswer, q_voicemail, lv_after, lv_minprof, lv_lang2, lv_anylang,
-                 lv_groups, int n_languages, int n_priorities, long long switch_cost_ms,
+                 lv_groups, static_elig, int n_languages, int n_priorities,
+                 long long switch_cost_ms,
                  int outbound_threshold, int capacity=1024):
         self.A = len(a_id)
         self.Q = len(q_id)
@@ -143,6 +167,7 @@ cdef class RouterCore:
         self.a_mode = self.a_mode_arr
         self.a_last_switch = np.full(self.A, -(1 << 62), dtype=np.int64)
         self.a_last_activity = np.zeros(self.A, dtype=np.int64)
+        self.a_occ = np.zeros(self.A, dtype=np.int64)
         self.a_switches_arr = np.zeros(self.A, dtype=np.int32)
         self.a_switches = self.a_switches_arr
         self.a_handled_arr = np.zeros(self.A, dtype=np.int32)
@@ -151,6 +176,8 @@ cdef class RouterCore:
         for a in range(self.A):
             self.agent_of[a_id[a]] = a
         self.q_id = q_id
+        for a in range(len(q_id)):
+            self.queue_of[q_id[a]] = a
         self.q_channel = q_channel
         self.q_work = q_work
         self.q_strategy = q_strategy
@@ -164,6 +191,11 @@ cdef class RouterCore:
         self.lv_lang2 = lv_lang2
         self.lv_anylang = lv_anylang
         self.lv_groups = lv_groups
+        self.W = (self.A + 63) // 64
+        self.LV = lv_after.shape[1]
+        self.static_elig = static_elig
+        self.avail = np.zeros((NC, self.W), dtype=np.uint64)
+        self.n_open = 0
         self.q_nlevels = np.zeros(self.Q, dtype=np.int32)
         cdef int q, k
         for q in range(self.Q):
@@ -184,8 +216,11 @@ cdef class RouterCore:
         self.switch_cost_ms = switch_cost_ms
         self.outbound_threshold = outbound_threshold
         self.gate_was_open = True
-        self.next_timer = NEVER
-        self.cand = np.zeros(max(self.A, 1), dtype=np.int32)
+        self.t_due = np.zeros(1024, dtype=np.int64)
+        self.t_slot = np.zeros(1024, dtype=np.int32)
+        self.t_gen = np.zeros(1024, dtype=np.int32)
+        self.t_n = 0
+        self.unblock_pending = False
         self.ev_arr = np.zeros((4096, EV_COLS), dtype=np.int64)
         self.ev = self.ev_arr
         self.capacity = 0
@@ -211,6 +246,7 @@ cdef class RouterCore:
         self.i_next = grown(self.i_next if old else None, -1, np.int32)
         self.i_prev = grown(self.i_prev if old else None, -1, np.int32)
         self.i_lang = grown(self.i_lang if old else None, 0, np.int32)
+        self.i_gen = grown(self.i_gen if old else None, 0, np.int32)
         self.i_state = grown(self.i_state if old else None, S_FREE, np.int8)
         self.i_level = grown(self.i_level if old else None, 0, np.int8)
         free = np.zeros(new_cap, dtype=np.int32)
@@ -234,15 +270,15 @@ cdef class RouterCore:
             bigger[: self.n_ev] = self.ev_arr
             self.ev_arr = bigger
             self.ev = bigger
-        cdef long long[:] row = self.ev[self.n_ev]
-        row[0] = ts
-        row[1] = kind
-        row[2] = iid
-        row[3] = aid
-        row[4] = qid
-        row[5] = ch
-        row[6] = value
-        self.n_ev += 1
+        cdef Py_ssize_t n = self.n_ev
+        self.ev[n, 0] = ts
+        self.ev[n, 1] = kind
+        self.ev[n, 2] = iid
+        self.ev[n, 3] = aid
+        self.ev[n, 4] = qid
+        self.ev[n, 5] = ch
+        self.ev[n, 6] = value
+        self.n_ev = n + 1
 
     def take_events(self):
         """Events since the last call: an (n, 7) int64 array, -1 for none."""
@@ -318,6 +354,7 @@ cdef class RouterCore:
             self.c_blocked[self.active[j]] = 0
 
     cdef void _free(self, int s):
+        self.i_gen[s] += 1
         self.slot_of.erase(self.i_id[s])
         self.i_state[s] = S_FREE
         self.i_agent[s] = -1
@@ -345,15 +382,24 @@ cdef class RouterCore:
             return self.a_load[a, CHAT] == 0
         return self.a_load[a, ch] < self.a_cap[a, ch]
 
-    cdef bint _has_room(self, int a):
-        cdef int ch
+    cdef void _refresh(self, int a):
+        cdef int ch, w = a >> 6
+        cdef unsigned long long bit = (<unsigned long long>1) << (a & 63)
+        cdef bint any_room = False, ok
         for ch in range(1, NC):
-            if self._can_take(a, ch):
-                return True
-        return False
-
-    cdef inline void _refresh(self, int a):
-        self.a_open[a] = self.a_ready[a] and self._has_room(a)
+            ok = self.a_ready[a] and self._can_take(a, ch)
+            if ok:
+                self.avail[ch, w] |= bit
+                any_room = True
+            else:
+                self.avail[ch, w] &= ~bit
+        self.n_open += <int>any_room - <int>self.a_open[a]
+        self.a_open[a] = any_room
+        cdef long long occ = 0
+        for ch in range(1, NC):
+            if self.a_cap[a, ch] > 0:
+                occ += (self.a_load[a, ch] * 1000) // self.a_cap[a, ch]
+        self.a_occ[a] = occ
 
     cdef void _report_state(self, int a, int presence, long long now):
         cdef int shown = presence
@@ -390,7 +436,7 @@ cdef class RouterCore:
         self._link(s)
         self._emit(now, EV_ENQUEUED, iid, -1, self.q_id[q], self.q_channel[q], -1)
         # Levels already due (e.g. an item enqueued late) are applied at the next assign.
-        self.next_timer = min(self.next_timer, self._next_due(s))
+        self._schedule(s)
         return s
 
     cpdef int set_presence(self, long long aid, int state, long long now):
@@ -401,7 +447,7 @@ cdef class RouterCore:
         cdef bint ready = state == ST_AVAILABLE
         if ready and not self.a_ready[a]:
             self.a_last_activity[a] = now
-            self._unblock_all()
+            self.unblock_pending = True
         self.a_ready[a] = ready
         self._refresh(a)
         self._report_state(a, state, now)
@@ -442,7 +488,7 @@ cdef class RouterCore:
         self._emit(now, EV_ENDED, iid, aid, self.q_id[q], self.q_channel[q], outcome)
         self._free(s)
         self._report_state(a, ST_AVAILABLE if self.a_ready[a] else self.a_state[a], now)
-        self._unblock_all()
+        self.unblock_pending = True
         return OK
 
     cpdef int abandon(self, long long iid, long long now):
@@ -456,7 +502,7 @@ cdef class RouterCore:
         elif self.i_state[s] == S_OFFERED:
             self.a_load[a, self.q_channel[q]] -= 1
             self._refresh(a)
-            self._unblock_all()
+            self.unblock_pending = True
         else:
             return E_WRONG_STATE
         self._emit(now, EV_ABANDONED, iid, self.a_id[a] if a >= 0 else -1, self.q_id[q],
@@ -465,6 +511,41 @@ cdef class RouterCore:
         if a >= 0:
             self._report_state(a, ST_AVAILABLE if self.a_ready[a] else self.a_state[a], now)
         return OK
+
+    # -- batches: one call for many events (a live adapter or the simulator) ----------
+
+    def enqueue_batch(self, long long[:] iid, signed char[:] channel, short[:] lang,
+                      int[:] queue_id, short[:] prio, long long[:] arrived, long long now,
+                      int[:] rc):
+        """Rows of core.model.INTERACTION_DTYPE (its fields as views), checked here."""
+        cdef Py_ssize_t i
+        cdef int q
+        cdef unordered_map[long long, int].iterator it
+        for i in range(iid.shape[0]):
+            it = self.queue_of.find(queue_id[i])
+            if it == self.queue_of.end():
+                rc[i] = E_UNKNOWN_QUEUE
+                continue
+            q = deref(it).second
+            if channel[i] != self.q_channel[q]:
+                rc[i] = E_CHANNEL
+            elif lang[i] < 0 or lang[i] >= self.L:
+                rc[i] = E_LANGUAGE
+            elif prio[i] < 0 or prio[i] >= self.P:
+                rc[i] = E_PRIORITY
+            else:
+                rc[i] = self.enqueue(iid[i], q, lang[i], prio[i], arrived[i], now)
+
+    def accept_batch(self, long long[:] iid, long long[:] aid, long long now, int[:] rc):
+        cdef Py_ssize_t i
+        for i in range(iid.shape[0]):
+            rc[i] = self.accept(iid[i], aid[i], now)
+
+    def release_batch(self, long long[:] iid, long long[:] aid, long long now,
+                      int[:] outcome, int[:] rc):
+        cdef Py_ssize_t i
+        for i in range(iid.shape[0]):
+            rc[i] = self.release(iid[i], aid[i], now, outcome[i])
 
     cdef inline int _slot(self, long long iid):
         cdef unordered_map[long long, int].iterator it = self.slot_of.find(iid)
@@ -503,15 +584,64 @@ cdef class RouterCore:
             due = self.i_offered_at[s] + self.q_noanswer[q]
         return due
 
+    cdef void _schedule(self, int s):
+        """Push slot s's next due time (its generation moves on: older entries go stale)."""
+        self.i_gen[s] += 1
+        cdef long long due = self._next_due(s)
+        if due == NEVER:
+            return
+        if self.t_n == self.t_due.shape[0]:
+            self.t_due = np.concatenate([self.t_due, np.zeros(self.t_n, dtype=np.int64)])
+            self.t_slot = np.concatenate([self.t_slot, np.zeros(self.t_n, dtype=np.int32)])
+            self.t_gen = np.concatenate([self.t_gen, np.zeros(self.t_n, dtype=np.int32)])
+        cdef int i = self.t_n, parent
+        self.t_n += 1
+        while i > 0:
+            parent = (i - 1) >> 1
+            if self.t_due[parent] <= due:
+                break
+            self.t_due[i] = self.t_due[parent]
+            self.t_slot[i] = self.t_slot[parent]
+            self.t_gen[i] = self.t_gen[parent]
+            i = parent
+        self.t_due[i] = due
+        self.t_slot[i] = s
+        self.t_gen[i] = self.i_gen[s]
+
+    cdef void _pop_timer(self):
+        self.t_n -= 1
+        cdef long long due = self.t_due[self.t_n]
+        cdef int slot = self.t_slot[self.t_n], gen = self.t_gen[self.t_n]
+        cdef int i = 0, c
+        while True:
+            c = 2 * i + 1
+            if c >= self.t_n:
+                break
+            if c + 1 < self.t_n and self.t_due[c + 1] < self.t_due[c]:
+                c += 1
+            if self.t_due[c] >= due:
+                break
+            self.t_due[i] = self.t_due[c]
+            self.t_slot[i] = self.t_slot[c]
+            self.t_gen[i] = self.t_gen[c]
+            i = c
+        self.t_due[i] = due
+        self.t_slot[i] = slot
+        self.t_gen[i] = gen
+
     cdef void _run_timers(self, long long now):
+        """Everything due by now: unanswered offers go back to their place in line (and
+        the agent is set away), waiting calls past the limit go to voicemail, waiting
+        interactions take the overflow steps they have reached."""
         cdef int s, q, a
-        cdef long long nxt = NEVER
-        # First every unanswered offer goes back (so it can also step or go to voicemail).
-        for s in range(self.high_water):
-            if self.i_state[s] != S_OFFERED:
+        while self.t_n > 0 and self.t_due[0] <= now:
+            s = self.t_slot[0]
+            stale = self.t_gen[0] != self.i_gen[s]
+            self._pop_timer()
+            if stale:
                 continue
             q = self.i_queue[s]
-            if self.q_noanswer[q] > 0 and now - self.i_offered_at[s] >= self.q_noanswer[q]:
+            if self.i_state[s] == S_OFFERED:
                 a = self.i_agent[s]
                 self.a_load[a, self.q_channel[q]] -= 1
                 self.i_state[s] = S_WAITING
@@ -522,26 +652,20 @@ cdef class RouterCore:
                 self.a_ready[a] = 0
                 self._refresh(a)
                 self._report_state(a, ST_AWAY, now)
-        for s in range(self.high_water):
-            if self.i_state[s] != S_WAITING:
-                if self.i_state[s] == S_OFFERED:
-                    nxt = min(nxt, self._next_due(s))
-                continue
-            q = self.i_queue[s]
-            if self.q_voicemail[q] > 0 and now - self.i_arrived[s] >= self.q_voicemail[q]:
-                self._unlink(s)
-                self._emit(now, EV_VOICEMAIL, self.i_id[s], -1, self.q_id[q],
-                           self.q_channel[q], -1)
-                self._free(s)
-                continue
-            while (self.i_level[s] < self.q_nlevels[q]
-                   and now - self.i_arrived[s] >= self.lv_after[q, self.i_level[s] + 1]):
-                self.i_level[s] += 1
-                self.c_blocked[self.i_class[s]] = 0
-                self._emit(now, EV_OVERFLOW_STEP, self.i_id[s], -1, self.q_id[q],
-                           self.q_channel[q], self.i_level[s])
-            nxt = min(nxt, self._next_due(s))
-        self.next_timer = nxt
+            elif self.i_state[s] == S_WAITING:
+                if self.q_voicemail[q] > 0 and now - self.i_arrived[s] >= self.q_voicemail[q]:
+                    self._unlink(s)
+                    self._emit(now, EV_VOICEMAIL, self.i_id[s], -1, self.q_id[q],
+                               self.q_channel[q], -1)
+                    self._free(s)
+                    continue
+                while (self.i_level[s] < self.q_nlevels[q]
+                       and now - self.i_arrived[s] >= self.lv_after[q, self.i_level[s] + 1]):
+                    self.i_level[s] += 1
+                    self.c_blocked[self.i_class[s]] = 0
+                    self._emit(now, EV_OVERFLOW_STEP, self.i_id[s], -1, self.q_id[q],
+                               self.q_channel[q], self.i_level[s])
+            self._schedule(s)
 
     # -- the decision --------------------------------------------------------------------
 
@@ -589,68 +713,61 @@ cdef class RouterCore:
             i = m
         return top
 
-    cdef int _best(self, int s, int nc, long long now, bint gate_open):
-        """Index into cand of the best agent for slot s, or -1."""
+    cdef bint _feasible(self, int s, bint gate_open):
+        cdef int q = self.i_queue[s]
+        cdef int ch = self.q_channel[q]
+        if ch == OUTBOUND_CALL and not gate_open:
+            return False
+        cdef int row = (q * self.L + self.i_lang[s]) * self.LV + self.i_level[s]
+        cdef int w
+        for w in range(self.W):
+            if self.static_elig[row, w] & self.avail[ch, w]:
+                return True
+        return False
+
+    cdef int _best(self, int s, long long now, bint gate_open):
+        """The best agent for slot s, or -1."""
         cdef int q = self.i_queue[s]
         cdef int ch = self.q_channel[q]
         if ch == OUTBOUND_CALL and not gate_open:
             return -1
-        cdef int lv = self.i_level[s]
-        cdef int lang = self.i_lang[s]
-        cdef int lang2 = self.q_lang2[q]
-        cdef bint use2 = self.lv_lang2[q, lv] and lang2 >= 0
-        cdef bint anylang = self.lv_anylang[q, lv]
-        cdef int minprof = self.lv_minprof[q, lv]
-        cdef unsigned long long groups = self.lv_groups[q, lv]
+        cdef int row = (q * self.L + self.i_lang[s]) * self.LV + self.i_level[s]
         cdef int skill = self.q_skill[q]
         cdef int work = self.q_work[q]
         cdef int strategy = self.q_strategy[q]
         cdef int rr = self.q_rr[q]
         cdef int best = -1
-        cdef long long b0 = 0, b1 = 0, b2 = 0, b3 = 0
+        cdef long long b0 = 0, b1 = 0, b2 = 0
         cdef long long k0, k1, k2
-        cdef int j, a, c
-        cdef unsigned long long langs
-        for j in range(nc):
-            a = self.cand[j]
-            if not self._can_take(a, ch):
-                continue
-            # BlendProfile CARE_ONLY/SALES_ONLY share their codes with WorkMode CARE/SALES.
-            if self.a_blend[a] != BLENDED and self.a_blend[a] != work:
-                continue
-            langs = self.a_langs[a]
-            if not (anylang or (langs >> lang) & 1 or (use2 and (langs >> lang2) & 1)):
-                continue
-            if self.a_prof[a, skill] < minprof:
-                continue
-            if groups != 0 and not (groups >> self.a_group[a]) & 1:
-                continue
-            # Ranking: avoid care<->sales switches (ROUTE-5), then the queue's strategy,
-            # then longest idle, then the agent's place in the floor file.
-            k0 = 0
-            if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
-                k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
-            if strategy == STRAT_LONGEST_IDLE:
-                k1 = self.a_last_activity[a]
-            elif strategy == STRAT_LEAST_OCCUPIED:
-                k1 = 0
-                for c in range(1, NC):
-                    if self.a_cap[a, c] > 0:
-                        k1 += (self.a_load[a, c] * 1000) // self.a_cap[a, c]
-            elif strategy == STRAT_HIGHEST_PROFICIENCY:
-                k1 = -self.a_prof[a, skill]
-            elif strategy == STRAT_FEWEST_HANDLED:
-                k1 = self.a_handled[a]
-            else:
-                k1 = (a - rr - 1 + self.A) % self.A
-            k2 = self.a_last_activity[a]
-            if (best < 0 or k0 < b0 or (k0 == b0 and (k1 < b1 or (k1 == b1 and (
-                    k2 < b2 or (k2 == b2 and a < b3)))))):
-                best = j
-                b0 = k0
-                b1 = k1
-                b2 = k2
-                b3 = a
+        cdef int w, a
+        cdef unsigned long long bits
+        for w in range(self.W):
+            bits = self.static_elig[row, w] & self.avail[ch, w]
+            while bits:
+                a = (w << 6) + __builtin_ctzll(bits)
+                bits &= bits - 1
+                # Ranking: avoid care<->sales switches (ROUTE-5), then the queue's
+                # strategy, then longest idle, then the agent's place in the floor file
+                # (agents come in index order, so a tie keeps the first).
+                k0 = 0
+                if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
+                    k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
+                if strategy == STRAT_LONGEST_IDLE:
+                    k1 = self.a_last_activity[a]
+                elif strategy == STRAT_LEAST_OCCUPIED:
+                    k1 = self.a_occ[a]
+                elif strategy == STRAT_HIGHEST_PROFICIENCY:
+                    k1 = -self.a_prof[a, skill]
+                elif strategy == STRAT_FEWEST_HANDLED:
+                    k1 = self.a_handled[a]
+                else:
+                    k1 = (a - rr - 1 + self.A) % self.A
+                k2 = self.a_last_activity[a]
+                if best < 0 or k0 < b0 or (k0 == b0 and (k1 < b1 or (k1 == b1 and k2 < b2))):
+                    best = a
+                    b0 = k0
+                    b1 = k1
+                    b2 = k2
         return best
 
     cdef void _offer(self, int s, int a, long long now):
@@ -672,45 +789,44 @@ cdef class RouterCore:
         self.q_rr[q] = a
         self._emit(now, EV_OFFERED, self.i_id[s], self.a_id[a], self.q_id[q], ch, -1)
         self._report_state(a, ST_AVAILABLE, now)
-        if self.q_noanswer[q] > 0:
-            self.next_timer = min(self.next_timer, now + self.q_noanswer[q])
+        self._schedule(s)
 
     cpdef int assign(self, long long now):
         """Offer waiting interactions to agents; returns how many decisions were made
         (read them with decisions())."""
-        if now >= self.next_timer:
+        if self.t_n > 0 and self.t_due[0] <= now:
             self._run_timers(now)
+        if self.unblock_pending:
+            self._unblock_all()
+            self.unblock_pending = False
         cdef bint gate_open = self.n_live_waiting < self.outbound_threshold
         if gate_open and not self.gate_was_open:
             self._unblock_all()
         self.gate_was_open = gate_open
-        cdef int nc = 0, a, j
-        for a in range(self.A):
-            if self.a_open[a]:
-                self.cand[nc] = a
-                nc += 1
-        if nc == 0:
+        if self.n_open == 0:
             return 0
-        cdef int hn = 0
+        cdef int hn = 0, j, k0
         for j in range(self.n_active):
-            if not self.c_blocked[self.active[j]]:
-                self._heap_push(self.active[j], &hn)
-        cdef int k, s, best, n_dec = 0
-        while hn > 0 and nc > 0:
+            k0 = self.active[j]
+            if self.c_blocked[k0]:
+                continue
+            # Cheaper than a trip through the heap: no open agent could take the head.
+            if not self._feasible(self.c_first[k0], gate_open):
+                self.c_blocked[k0] = 1
+                continue
+            self._heap_push(k0, &hn)
+        cdef int k, s, a, n_dec = 0
+        while hn > 0 and self.n_open > 0:
             k = self._heap_pop(&hn)
             s = self.c_first[k]
-            best = self._best(s, nc, now, gate_open)
-            if best < 0:
+            a = self._best(s, now, gate_open)
+            if a < 0:
                 self.c_blocked[k] = 1
                 continue
-            a = self.cand[best]
             self._offer(s, a, now)
             self.dec_slot[n_dec] = s
             self.dec_agent[n_dec] = a
             n_dec += 1
-            if not self.a_open[a]:
-                nc -= 1
-                self.cand[best] = self.cand[nc]
             if self.c_count[k] > 0:
                 self._heap_push(k, &hn)
         return n_dec

@@ -14,7 +14,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.model import EVENT_DTYPE, NONE, AgentState, Interaction, Outcome
+from core.model import (
+    EVENT_DTYPE,
+    INTERACTION_DTYPE,
+    NONE,
+    AgentState,
+    BlendProfile,
+    Channel,
+    Interaction,
+    Outcome,
+)
 from core.routing.policy import MAX_OVERFLOW_STEPS, MAX_PRIORITY, FloorPolicy
 from core_ext.router_core import RouterCore
 
@@ -29,6 +38,10 @@ _ERRORS = {
     -3: "interaction already queued",
     -4: "interaction is not in a state for this",
     -5: "interaction is not offered to or handled by this agent",
+    -6: "unknown queue",
+    -7: "channel differs from the queue's",
+    -8: "unknown language",
+    -9: "priority out of range",
 }
 
 
@@ -94,6 +107,43 @@ def core_arrays(floor: FloorPolicy) -> dict[str, np.ndarray]:
             out["lv_lang2"][i, k] = use2
             out["lv_anylang"][i, k] = anyl
             out["lv_groups"][i, k] = groups
+    out["static_elig"] = _static_eligibility(out, floor, levels)
+    return out
+
+
+def _bits(mask: np.ndarray, words: int) -> np.ndarray:
+    padded = np.zeros(words * 64, dtype=bool)
+    padded[: len(mask)] = mask
+    return np.packbits(padded, bitorder="little").view("<u8")
+
+
+def _static_eligibility(arr: dict[str, np.ndarray], floor: FloorPolicy,
+                        levels: int) -> np.ndarray:
+    """Who could ever take work of (queue, language, overflow level): languages, skill,
+    groups, blend profile and having the channel at all. Rows (q * L + lang) * levels + lv."""
+    n_agents, n_langs = len(floor.agents), len(floor.languages)
+    words = (n_agents + 63) // 64
+    out = np.zeros((len(floor.queues) * n_langs * levels, words), dtype=np.uint64)
+    langs = arr["a_langs"]
+    speaks = [((langs >> np.uint64(i)) & np.uint64(1)).astype(bool) for i in range(n_langs)]
+    for qi, qp in enumerate(floor.queues):
+        ch = int(qp.queue.channel)
+        base = (arr["a_cap"][:, ch] > 0) & (
+            (arr["a_blend"] == int(BlendProfile.BLENDED)) | (arr["a_blend"] == int(qp.work)))
+        skill = arr["q_skill"][qi]
+        lang2 = arr["q_lang2"][qi]
+        for lv in range(levels):
+            ok = base & (arr["a_prof"][:, skill] >= arr["lv_minprof"][qi, lv])
+            groups = int(arr["lv_groups"][qi, lv])
+            if groups:
+                ok &= np.array([(groups >> int(g)) & 1 for g in arr["a_group"]], dtype=bool)
+            for li in range(n_langs):
+                speak = speaks[li].copy()
+                if arr["lv_lang2"][qi, lv] and lang2 >= 0:
+                    speak |= speaks[lang2]
+                if arr["lv_anylang"][qi, lv]:
+                    speak[:] = True
+                out[(qi * n_langs + li) * levels + lv] = _bits(ok & speak, words)
     return out
 
 
@@ -108,7 +158,7 @@ class Router:
         self.floor = floor
         self._lang = {name: i for i, name in enumerate(floor.languages)}
         self._queue = {q.queue.id: (i, q) for i, q in enumerate(floor.queues)}
-        self._agents = {a.id for a in floor.agents}
+        self._agent_index = {a.id: i for i, a in enumerate(floor.agents)}
         self.rejections: Counter[str] = Counter()
         self._core = RouterCore(
             **core_arrays(floor),
@@ -168,6 +218,39 @@ class Router:
         return self._result(self._core.abandon(interaction_id, now),
                             f"abandon {interaction_id}")
 
+    # -- batches -------------------------------------------------------------------
+
+    def _batch_result(self, rc: np.ndarray, ids: np.ndarray, what: str) -> list[Rejection]:
+        bad = np.flatnonzero(rc < 0)
+        return [self._reject(_ERRORS[int(rc[i])], f"{what} {int(ids[i])}") for i in bad]
+
+    def enqueue_many(self, items: np.ndarray, now: int) -> list[Rejection]:
+        """Enqueue an INTERACTION_DTYPE array (language = index into floor.languages)."""
+        if items.dtype != INTERACTION_DTYPE:
+            raise TypeError(f"expected INTERACTION_DTYPE, got {items.dtype}")
+        rc = np.zeros(len(items), dtype=np.int32)
+        self._core.enqueue_batch(items["id"], items["channel"], items["language"],
+                                 items["queue_id"], items["priority"], items["arrived_ms"], now,
+                                 rc)
+        return self._batch_result(rc, items["id"], "interaction")
+
+    def accept_many(self, interaction_ids: np.ndarray, agent_ids: np.ndarray,
+                    now: int) -> list[Rejection]:
+        iids = np.ascontiguousarray(interaction_ids, dtype=np.int64)
+        rc = np.zeros(len(iids), dtype=np.int32)
+        self._core.accept_batch(iids, np.ascontiguousarray(agent_ids, dtype=np.int64), now, rc)
+        return self._batch_result(rc, iids, "accept")
+
+    def release_many(self, interaction_ids: np.ndarray, agent_ids: np.ndarray, now: int,
+                     outcomes: np.ndarray | None = None) -> list[Rejection]:
+        iids = np.ascontiguousarray(interaction_ids, dtype=np.int64)
+        if outcomes is None:
+            outcomes = np.full(len(iids), int(Outcome.RESOLVED), dtype=np.int32)
+        rc = np.zeros(len(iids), dtype=np.int32)
+        self._core.release_batch(iids, np.ascontiguousarray(agent_ids, dtype=np.int64), now,
+                                 np.ascontiguousarray(outcomes, dtype=np.int32), rc)
+        return self._batch_result(rc, iids, "release")
+
     def reset_daily_counts(self) -> None:
         """At the floor's midnight: 'fewest handled today' starts again."""
         self._core.reset_daily_counts()
@@ -211,10 +294,9 @@ class Router:
     def waiting(self) -> int:
         return self._core.n_waiting
 
-    def agent_load(self, agent_id: int) -> dict[int, int]:
-        i = self.floor.agents.index(next(a for a in self.floor.agents if a.id == agent_id))
-        row = self._core.a_load_arr[i]
-        return {ch: int(row[ch]) for ch in range(1, 8) if row[ch]}
-
+    def agent_load(self, agent_id: int) -> dict[Channel, int]:
+        """Interactions the agent holds now (offered or connected), by channel."""
+        row = self._core.a_load_arr[self._agent_index[agent_id]]
+        return {Channel(ch): int(row[ch]) for ch in range(1, len(row)) if row[ch]}
 
 __all__ = ["NONE", "Rejection", "Router"]

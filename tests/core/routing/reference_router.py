@@ -225,14 +225,18 @@ class ReferenceRouter:
         waiting.sort(key=lambda x: (-x.it.priority,
                                     x.it.arrived_ms + x.qp.queue.sla_target_s * 1000, x.seq))
         decisions = []
+        # Offers only ever take room, so the agents open at the start are the only ones
+        # that can be open later in this pass.
+        open_agents = [a for a in self.agents if self.is_open(a)]
         for item in waiting:
-            candidates = [a for a in self.agents
-                          if self.is_open(a) and self.eligible(a, item, now, gate_open)]
+            candidates = [a for a in open_agents if self.eligible(a, item, now, gate_open)]
             if not candidates:
                 continue
             a = min(candidates, key=lambda c: self.rank(c, item, now))
             self.offer(item, a, now)
             decisions.append((item.it.id, a.id))
+            if not self.is_open(a):
+                open_agents.remove(a)
         return decisions
 
     def offer(self, item: RefItem, a: RefAgent, now: int) -> None:

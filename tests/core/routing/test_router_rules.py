@@ -281,3 +281,14 @@ def test_bad_events_are_rejected_counted_and_harmless() -> None:
     assert r.rejections["unknown agent"] == 2
     ready(r, 1)
     assert r.assign(T + 1) == [(1, 1)]  # still routing
+
+
+def test_agent_load_reports_what_the_agent_holds() -> None:
+    chat, mail = q(1, C, "en"), q(2, E, "en")
+    r = Router(floor([chat, mail], [agent(1)]))
+    ready(r, 1)
+    r.enqueue(call(1, chat, T))
+    r.enqueue(call(2, chat, T))
+    r.enqueue(call(3, mail, T))
+    r.assign(T)
+    assert r.agent_load(1) == {C: 2, E: 1}
