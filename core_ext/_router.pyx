@@ -454,16 +454,10 @@ cdef class RouterCore:
         return OK
 
     cpdef int accept(self, long long iid, long long aid, long long now):
-        cdef int s = self._slot(iid)
+        cdef int s = self._held_by(iid, aid, S_OFFERED)
         if s < 0:
             return s
-        cdef int a = self._agent(aid)
-        if a < 0:
-            return a
-        if self.i_state[s] != S_OFFERED:
-            return E_WRONG_STATE
-        if self.i_agent[s] != a:
-            return E_NOT_THEIRS
+        cdef int a = self.i_agent[s]
         self.i_state[s] = S_CONNECTED
         self.a_handled[a] += 1
         cdef int q = self.i_queue[s]
@@ -471,16 +465,10 @@ cdef class RouterCore:
         return OK
 
     cpdef int release(self, long long iid, long long aid, long long now, int outcome):
-        cdef int s = self._slot(iid)
+        cdef int s = self._held_by(iid, aid, S_CONNECTED)
         if s < 0:
             return s
-        cdef int a = self._agent(aid)
-        if a < 0:
-            return a
-        if self.i_state[s] != S_CONNECTED:
-            return E_WRONG_STATE
-        if self.i_agent[s] != a:
-            return E_NOT_THEIRS
+        cdef int a = self.i_agent[s]
         cdef int q = self.i_queue[s]
         self.a_load[a, self.q_channel[q]] -= 1
         self.a_last_activity[a] = now
@@ -546,6 +534,20 @@ cdef class RouterCore:
         cdef Py_ssize_t i
         for i in range(iid.shape[0]):
             rc[i] = self.release(iid[i], aid[i], now, outcome[i])
+
+    cdef int _held_by(self, long long iid, long long aid, int state):
+        """The slot of iid when it is in `state` with agent aid, else an error code."""
+        cdef int s = self._slot(iid)
+        if s < 0:
+            return s
+        cdef int a = self._agent(aid)
+        if a < 0:
+            return a
+        if self.i_state[s] != state:
+            return E_WRONG_STATE
+        if self.i_agent[s] != a:
+            return E_NOT_THEIRS
+        return s
 
     cdef inline int _slot(self, long long iid):
         cdef unordered_map[long long, int].iterator it = self.slot_of.find(iid)
