@@ -108,6 +108,7 @@ class EventKind(enum.IntEnum):
     AGENT_MODE = 13  # value = WorkMode (care <-> sales switch)
     AGENT_LOGIN = 14
     AGENT_LOGOUT = 15
+    BLOCKED = 16  # no free phone line: a busy signal, the call never reached the IVR
 
 
 @dataclass(frozen=True, slots=True)

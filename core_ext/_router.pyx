@@ -97,7 +97,8 @@ cdef class RouterCore:
     # -- queues and their overflow levels (level 0 = the queue itself) --
     cdef long long[:] q_id, q_target, q_noanswer, q_voicemail
     cdef signed char[:] q_channel, q_work, q_strategy
-    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr
+    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr, q_waiting
+    cdef public object q_waiting_arr
     cdef long long[:, :] lv_after
     cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
     cdef unsigned long long[:, :] lv_groups  # 0: any group
@@ -204,6 +205,8 @@ cdef class RouterCore:
                 k += 1
             self.q_nlevels[q] = k - 1
         self.q_rr = np.full(self.Q, -1, dtype=np.int32)
+        self.q_waiting_arr = np.zeros(self.Q, dtype=np.int32)
+        self.q_waiting = self.q_waiting_arr
         self.K = self.Q * self.L * self.P
         self.c_first = np.full(self.K, -1, dtype=np.int32)
         self.c_last = np.full(self.K, -1, dtype=np.int32)
@@ -318,6 +321,7 @@ cdef class RouterCore:
             self.n_active += 1
         self.c_blocked[k] = 0
         self.n_waiting += 1
+        self.q_waiting[self.i_queue[s]] += 1
         if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
             self.n_live_waiting += 1
 
@@ -345,6 +349,7 @@ cdef class RouterCore:
             self.active_pos[k] = -1
             self.n_active -= 1
         self.n_waiting -= 1
+        self.q_waiting[self.i_queue[s]] -= 1
         if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
             self.n_live_waiting -= 1
 
@@ -560,6 +565,11 @@ cdef class RouterCore:
         if it == self.agent_of.end():
             return E_UNKNOWN_AGENT
         return deref(it).second
+
+    def next_due(self):
+        """When the next timer (overflow step, voicemail, no answer) falls due; it may
+        turn out to be stale, in which case assign() at that time simply does nothing."""
+        return self.t_due[0] if self.t_n > 0 else NEVER
 
     def reset_daily_counts(self):
         self.a_handled[:] = 0

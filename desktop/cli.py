@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="replace OUT if it exists")
     info = sub.add_parser("info", help="show the database's location, schema and counts")
     _common(info, suppress=True)
+    sim = sub.add_parser("simulate", help="run a simulated floor into the database")
+    _common(sim, suppress=True)
+    sim.add_argument("scenario", help="a name from assets/scenarios (normal_day_28, "
+                     "december_peak, load_1k, load_10k) or a scenario file")
+    sim.add_argument("--days", type=int, help="days to simulate (default: the scenario's)")
+    sim.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    pace = sim.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=float, help="run paced: X simulated seconds per second")
+    pace.add_argument("--fast", action="store_true", help="as fast as possible (the default)")
     return parser
 
 
@@ -115,6 +124,13 @@ def _cmd_info(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace, config: Config) -> int:
+    from core.simulation.cli import simulate
+
+    return simulate(args.scenario, _db_path(args, config), days=args.days, seed=args.seed,
+                    speed=args.speed)
+
+
 def _program() -> str:
     """How the user started us (e.g. .venv/bin/floorboard), for hints they can paste."""
     return sys.argv[0] if os.path.basename(sys.argv[0]) == "floorboard" else "floorboard"
@@ -142,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        command = {"export": _cmd_export, "info": _cmd_info}.get(args.command, _cmd_run)
+        command = {"export": _cmd_export, "info": _cmd_info,
+                   "simulate": _cmd_simulate}.get(args.command, _cmd_run)
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)

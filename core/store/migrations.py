@@ -16,12 +16,18 @@ from core.model import LOOKUP_ENUMS
 from core.store import schema
 
 
-def _fill_lookups(conn: apsw.Connection) -> None:
+def _fill_lookups(conn: apsw.Connection, newest: dict[str, int] | None = None) -> None:
+    """Lookup rows for the enum members (up to ``newest[table]``, where given)."""
     for table, enum_type in LOOKUP_ENUMS.items():
+        limit = (newest or {}).get(table)
         conn.executemany(
             f"INSERT OR IGNORE INTO {table} (code, name) VALUES (?, ?)",
-            [(int(m), m.name) for m in enum_type],
+            [(int(m), m.name) for m in enum_type if limit is None or int(m) <= limit],
         )
+
+
+#: What schema version 1 was released with: a migration must not change with the code.
+_V1_NEWEST = {"event_kinds": 15}
 
 
 def _v1_initial(conn: apsw.Connection) -> None:
@@ -29,13 +35,19 @@ def _v1_initial(conn: apsw.Connection) -> None:
     conn.execute(schema.MIGRATIONS_TABLE)
     for table in LOOKUP_ENUMS:
         conn.execute(schema.LOOKUP_TABLE.format(name=table))
-    _fill_lookups(conn)
+    _fill_lookups(conn, _V1_NEWEST)
     for sql in schema.V1_TABLES + schema.APPEND_ONLY_TRIGGERS + schema.V1_VIEWS:
         conn.execute(sql)
 
 
+def _v2_lookup_rows(conn: apsw.Connection) -> None:
+    # New enum members (EventKind.BLOCKED) get their lookup rows.
+    _fill_lookups(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
+    ("event kind BLOCKED", _v2_lookup_rows),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -226,6 +226,30 @@ class Store:
                     [(a.id, int(ch), cap) for ch, cap in a.capacity.items()],
                 )
 
+    def save_floor(self, queues: Iterable[Queue], agents: Iterable[Agent]) -> None:
+        """Write (or update) a floor's queues and agents: a floor file may be edited and
+        loaded again into the same database."""
+        with self._conn:
+            self._conn.executemany(
+                "INSERT INTO queues (id, name, channel, skill, language, sla_target_s, strategy)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                " channel = excluded.channel, skill = excluded.skill,"
+                " language = excluded.language, sla_target_s = excluded.sla_target_s,"
+                " strategy = excluded.strategy",
+                [(q.id, q.name, int(q.channel), q.skill, q.language, q.sla_target_s,
+                  q.strategy) for q in queues],
+            )
+            agents = list(agents)
+            for table in ("agent_languages", "agent_skills", "agent_capacity"):
+                self._conn.executemany(f"DELETE FROM {table} WHERE agent_id = ?",
+                                       [(a.id,) for a in agents])
+            self._conn.executemany(
+                "DELETE FROM agents WHERE id = ?", [(a.id,) for a in agents])
+            self.add_agents(agents)
+
+    def max_interaction_id(self) -> int:
+        return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
+
     def add_interactions(
         self, interactions: Iterable[Interaction], region: str | None = None
     ) -> None:

@@ -177,3 +177,24 @@ def test_agent_state_codes_are_stable() -> None:
     # Codes are part of the file format: renumbering breaks every stored database.
     assert [int(s) for s in AgentState] == [1, 2, 3, 4, 5, 6]
     assert int(EventKind.AGENT_STATE) == 12
+
+
+def test_a_version_1_database_is_migrated_on_open(db_path) -> None:
+    import apsw as _apsw
+
+    from core.store import migrations
+
+    conn = _apsw.Connection(str(db_path))
+    conn.execute("BEGIN")
+    migrations.MIGRATIONS[0][1](conn)
+    conn.execute("INSERT INTO schema_migrations VALUES (1, 'initial', 0)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT count(*) FROM event_kinds WHERE name = 'BLOCKED'").get == 0
+    conn.close()
+    with Store.open(db_path) as s:
+        c = s.connection
+        assert c.execute("SELECT name FROM event_kinds WHERE code = 16").get == "BLOCKED"
+        assert c.pragma("user_version") == LATEST_VERSION
+        names = [r[0] for r in c.execute("SELECT name FROM schema_migrations ORDER BY version")]
+        assert names == [name for name, _ in MIGRATIONS]

@@ -1,0 +1,212 @@
+"""Scenario files (assets/scenarios/*.toml): a floor plus the demand put on it.
+
+Errors name the file, the line and the key, like the floor file's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+from core.config.floor import load_floor
+from core.config.toml_source import TomlReader
+from core.errors import ConfigError
+from core.model import Channel
+from core.simulation.floors import generated_floor
+from core.simulation.scenario import (
+    BANK_1999_HOURLY,
+    ChannelModel,
+    Scenario,
+    SeasonPoint,
+    night_floored,
+)
+
+_CHANNELS = {c.name.lower(): c for c in Channel}
+_TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing"}
+_SCENARIO = {"name", "floor", "generate_agents", "start", "days", "seed", "timezone"}
+_DEMAND = {"interactions_per_day", "hourly_shape", "weekly", "channels", "languages",
+           "prank_share", "conversion"}
+_CHANNEL_MODEL = {"handle_mean_s", "handle_cv", "handle_min_s", "handle_max_s",
+                  "patience_mean_s", "wrap_up_s", "handle_distribution"}
+_STAFFING = {"sick_rate", "phone_lines"}
+
+#: Defaults per channel (seed 000: 3 minutes to 1.5 hours; chats run long).
+DEFAULT_CHANNELS = {
+    Channel.PHONE: ChannelModel(300, 1.0, 45, 3600, patience_mean_s=120, wrap_up_s=30),
+    Channel.CHAT: ChannelModel(720, 1.2, 180, 5400, patience_mean_s=180),
+    Channel.EMAIL: ChannelModel(420, 0.8, 60, 3600),
+    Channel.TICKET: ChannelModel(480, 0.8, 60, 3600),
+    Channel.WEB_REQUEST: ChannelModel(360, 0.8, 60, 3600),
+    Channel.CALLBACK: ChannelModel(300, 1.0, 45, 3600, wrap_up_s=30),
+    Channel.OUTBOUND_CALL: ChannelModel(240, 1.0, 30, 3600, wrap_up_s=30),
+}
+
+
+def _number(r: TomlReader, table: dict, key: str, path: tuple, default: float,
+            low: float = 0.0) -> float:
+    value = r.get(table, key, (int, float), path, default)
+    if value < low:
+        raise r.error((*path, key), f"must be at least {low}, not {value}")
+    return float(value)
+
+
+def _shares(r: TomlReader, table: dict, path: tuple, names) -> dict:
+    out = {}
+    for key, value in table.items():
+        name = r.choice(key, names, path[-1].rstrip("s"), (*path, key))
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise r.error((*path, key), f"expected a share >= 0, got {value!r}")
+        out[name] = float(value)
+    if out and sum(out.values()) <= 0:
+        raise r.error(path, "shares add up to nothing")
+    return out
+
+
+def parse_scenario(text: str, source: str, base: Path) -> Scenario:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
+    r = TomlReader(source, text)
+    r.keys(doc, _TOP, ())
+    sc = r.get(doc, "scenario", dict, ())
+    r.keys(sc, _SCENARIO, ("scenario",))
+    p = ("scenario",)
+    if "floor" in sc and "generate_agents" in sc:
+        raise r.error((*p, "generate_agents"), "give either floor or generate_agents")
+    if "floor" in sc:
+        floor_path = base / r.get(sc, "floor", str, p)
+        try:
+            floor = load_floor(floor_path)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: scenario.floor: {exc}") from exc
+    else:
+        n = r.get(sc, "generate_agents", int, p)
+        r.count(n, 1, (*p, "generate_agents"), "generate_agents")
+        floor = generated_floor(n)
+    start = r.get(sc, "start", dt.date, p, dt.date(2026, 11, 2))
+    days = r.count(r.get(sc, "days", int, p, 1), 1, (*p, "days"), "days")
+
+    d = r.get(doc, "demand", dict, ())
+    r.keys(d, _DEMAND, ("demand",))
+    per_day = _number(r, d, "interactions_per_day", ("demand",), 0, low=1)
+    shape = tuple(float(x) for x in r.get(d, "hourly_shape", list, ("demand",),
+                                          list(BANK_1999_HOURLY)))
+    if len(shape) != 24 or min(shape) < 0 or sum(shape) <= 0:
+        raise r.error(("demand", "hourly_shape"), "give 24 non-negative hourly weights")
+    weekly = tuple(float(x) for x in r.get(d, "weekly", list, ("demand",), [1.0] * 7))
+    if len(weekly) != 7 or min(weekly) < 0:
+        raise r.error(("demand", "weekly"), "give 7 non-negative weights, Monday first")
+    channel_share = _shares(r, r.get(d, "channels", dict, ("demand",), {}),
+                            ("demand", "channels"), _CHANNELS)
+    lang_share = _shares(r, r.get(d, "languages", dict, ("demand",), {}),
+                         ("demand", "languages"), list(floor.languages))
+    queue_share = {}
+    for qp in floor.queues:
+        q = qp.queue
+        ch_w = channel_share.get(q.channel, 0.0) if channel_share else 1.0
+        lang_w = lang_share.get(q.language, 0.0) if lang_share else 1.0
+        same = sum(1 for o in floor.queues
+                   if o.queue.channel == q.channel and o.queue.language == q.language)
+        queue_share[q.id] = ch_w * lang_w / same
+    for ch, share in channel_share.items():
+        if share > 0 and not any(queue_share[qp.queue.id] > 0 for qp in floor.queues
+                                 if qp.queue.channel == ch):
+            raise r.error(("demand", "channels", ch.name.lower()),
+                          "demand on a channel no queue of the floor takes "
+                          "(in the languages with demand)")
+    total = sum(queue_share.values())
+    if total <= 0:
+        raise r.error(("demand",), "no queue of the floor gets any demand")
+    queue_share = {k: v / total for k, v in queue_share.items()}
+
+    season = []
+    for i, point in enumerate(r.get(doc, "season", list, (), [])):
+        sp = ("season", i)
+        day = r.get(point, "day", dt.date, sp)
+        mult = _number(r, point, "multiplier", sp, 1.0)
+        if season and day <= season[-1].day:
+            raise r.error((*sp, "day"), "season points must come in date order")
+        season.append(SeasonPoint(day, mult))
+
+    channels = dict(DEFAULT_CHANNELS)
+    for key, table in r.get(doc, "channels", dict, (), {}).items():
+        ch = r.choice(key, _CHANNELS, "channel", ("channels", key))
+        cp = ("channels", key)
+        r.keys(table, _CHANNEL_MODEL, cp)
+        base_model = DEFAULT_CHANNELS[ch]
+        model = ChannelModel(
+            handle_mean_s=_number(r, table, "handle_mean_s", cp, base_model.handle_mean_s, 1),
+            handle_cv=_number(r, table, "handle_cv", cp, base_model.handle_cv),
+            handle_min_s=_number(r, table, "handle_min_s", cp, base_model.handle_min_s),
+            handle_max_s=_number(r, table, "handle_max_s", cp, base_model.handle_max_s, 1),
+            patience_mean_s=_number(r, table, "patience_mean_s", cp,
+                                    base_model.patience_mean_s),
+            wrap_up_s=_number(r, table, "wrap_up_s", cp, base_model.wrap_up_s),
+            handle_distribution=r.choice(
+                r.get(table, "handle_distribution", str, cp, base_model.handle_distribution),
+                ["lognormal", "exponential"], "distribution", (*cp, "handle_distribution")),
+        )
+        if model.handle_min_s > model.handle_max_s:
+            raise r.error((*cp, "handle_min_s"), "handle_min_s is above handle_max_s")
+        channels[ch] = model
+
+    shifts = {}
+    for name, hours in r.get(doc, "shifts", dict, (), {"day": [0, 24]}).items():
+        ok = (isinstance(hours, list) and len(hours) == 2
+              and all(isinstance(h, int | float) for h in hours)
+              and 0 <= hours[0] < hours[1] <= hours[0] + 24)
+        if not ok:
+            raise r.error(("shifts", name), "give [start hour, end hour], e.g. [22, 30] "
+                          "for a night shift")
+        shifts[name] = (float(hours[0]), float(hours[1]))
+    for a in floor.agents:
+        if a.shift not in shifts:
+            raise r.error(("shifts",), f"agent {a.name}'s shift {a.shift!r} has no hours "
+                          f"here (shifts: {', '.join(shifts)})")
+    staffing = r.get(doc, "staffing", dict, (), {})
+    r.keys(staffing, _STAFFING, ("staffing",))
+    sick = _number(r, staffing, "sick_rate", ("staffing",), 0.0)
+    if sick >= 1:
+        raise r.error(("staffing", "sick_rate"), "a share below 1")
+    prank = _number(r, d, "prank_share", ("demand",), 0.0)
+    conversion = _number(r, d, "conversion", ("demand",), 0.17)
+    if prank >= 1 or conversion > 1:
+        raise r.error(("demand",), "prank_share and conversion are shares (0..1)")
+    return Scenario(
+        name=r.get(sc, "name", str, p, Path(source).stem),
+        floor=floor,
+        start=start,
+        days=days,
+        seed=r.get(sc, "seed", int, p, 1),
+        interactions_per_day=per_day,
+        queue_share=queue_share,
+        hourly_shape=night_floored(shape) if "hourly_shape" not in d else tuple(
+            x / sum(shape) for x in shape),
+        weekly=weekly,
+        season=tuple(season),
+        channels=channels,
+        shifts=shifts,
+        sick_rate=sick,
+        phone_lines=int(_number(r, staffing, "phone_lines", ("staffing",), 0)),
+        conversion=conversion,
+        prank_share=prank,
+        timezone=r.get(sc, "timezone", str, p, "UTC"),
+    )
+
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "assets" / "scenarios"
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A scenario by file path, or by name from assets/scenarios ("normal_day_28")."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = SCENARIO_DIR / f"{name_or_path}.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+        raise ConfigError(f"{path}: scenario not found (shipped: {known}).") from exc
+    return parse_scenario(text, str(path), path.parent)

@@ -1,0 +1,86 @@
+"""What a simulated floor is asked to do: demand, handling, patience, shifts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from core.model import Channel
+from core.routing.policy import FloorPolicy
+
+#: Hourly share of a day's contacts (sums to 1). Derived from the "Anonymous Bank"
+#: arrivals of 1999 (Sunday-Thursday average of 6-minute counts; Technion SEE Center,
+#: shared/data): that center closed at night, so each night hour is raised to 1%
+#: for a 24/7 floor and the whole is renormalised. tests/core/simulation checks it
+#: against the data file.
+BANK_1999_HOURLY = (
+    0.0034, 0.0013, 0.0007, 0.0003, 0.0003, 0.0007, 0.0039, 0.0261, 0.0562, 0.0784,
+    0.0894, 0.0778, 0.0696, 0.0732, 0.0773, 0.0771, 0.0738, 0.0594, 0.0509, 0.0416,
+    0.0377, 0.0388, 0.0350, 0.0269,
+)
+
+
+def night_floored(shape: tuple[float, ...], floor: float = 0.01) -> tuple[float, ...]:
+    raised = [max(x, floor) for x in shape]
+    total = sum(raised)
+    return tuple(x / total for x in raised)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelModel:
+    """Handling and patience on one channel. Times in seconds."""
+
+    handle_mean_s: float
+    handle_cv: float = 1.0  # lognormal: heavy-tailed for cv >= 1
+    handle_min_s: float = 30.0
+    handle_max_s: float = 5400.0
+    patience_mean_s: float = 0.0  # exponential; 0: customers never abandon
+    wrap_up_s: float = 0.0
+    handle_distribution: str = "lognormal"  # or "exponential" (the M/M/c textbook case)
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonPoint:
+    day: dt.date
+    multiplier: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    floor: FloorPolicy
+    start: dt.date
+    days: int
+    seed: int
+    interactions_per_day: float
+    #: Share of demand per queue id (sums to 1).
+    queue_share: dict[int, float]
+    hourly_shape: tuple[float, ...] = field(default_factory=lambda:
+                                            night_floored(BANK_1999_HOURLY))
+    #: Monday..Sunday multipliers.
+    weekly: tuple[float, ...] = (1.0,) * 7
+    season: tuple[SeasonPoint, ...] = ()
+    channels: dict[Channel, ChannelModel] = field(default_factory=dict)
+    #: shift name -> (start hour, end hour) in the floor's local day; end may pass 24.
+    shifts: dict[str, tuple[float, float]] = field(default_factory=dict)
+    sick_rate: float = 0.0
+    #: Phone lines: calls beyond this many (waiting + talking) get a busy signal.
+    phone_lines: int = 0  # 0: unlimited
+    conversion: float = 0.17  # of sales interactions that are not pranks
+    prank_share: float = 0.0  # time-wasters and pranks among inbound contacts
+    timezone: str = "UTC"
+
+    def multiplier(self, day: dt.date) -> float:
+        """Seasonal volume multiplier: geometric between the season's points."""
+        points = self.season
+        if not points:
+            return 1.0
+        if day <= points[0].day:
+            return points[0].multiplier
+        for a, b in itertools.pairwise(points):
+            if a.day <= day <= b.day:
+                span = (b.day - a.day).days
+                x = (day - a.day).days / span if span else 1.0
+                return a.multiplier * (b.multiplier / a.multiplier) ** x
+        return points[-1].multiplier
