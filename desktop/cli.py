@@ -35,6 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser("run", help="open the desktop app (the default)")
     _common(run, suppress=True)
+    for p in (parser, run):
+        default = argparse.SUPPRESS if p is run else None
+        p.add_argument("--scenario", default=default,
+                       help="the simulated floor to show (default: normal_day_28)")
+        p.add_argument("--speed", type=float, default=default,
+                       help="simulated seconds per second (default: 1, the wall clock)")
+        p.add_argument("--no-simulation", action="store_true",
+                       default=argparse.SUPPRESS if p is run else False,
+                       help="open on the database alone, without a simulated floor")
     export = sub.add_parser(
         "export", help="write a consistent snapshot of the database for analysts"
     )
@@ -150,7 +159,8 @@ def _cmd_run(args: argparse.Namespace, config: Config) -> int:
     store = Store.open(_db_path(args, config))  # errors surface before any window
     from desktop.app import run_app
 
-    return run_app(store, config)
+    scenario = None if args.no_simulation else (args.scenario or "normal_day_28")
+    return run_app(store, config, scenario, args.speed or 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,42 @@
+"""The app on first start: a simulated floor on its own thread, shown live."""
+
+from __future__ import annotations
+
+from core.config import defaults
+from core.store import Store
+from desktop.main_window import MainWindow
+from desktop.simulated_floor import SimulatedFloor
+
+
+def test_the_window_shows_a_living_floor(qtbot, db_path) -> None:
+    with Store.open(db_path) as store:
+        floor = SimulatedFloor(db_path, "normal_day_28", speed=600)
+        window = MainWindow(store, defaults(), floor)
+        qtbot.addWidget(window)
+        window.show()
+        floor.start()
+        try:
+            qtbot.waitUntil(lambda: window.channels.rowCount() >= 3, timeout=20_000)
+            assert "Normal day, 28 agents" in window.sim_status.text()
+            assert window.speed_box.currentData() == 600
+            first = store.stats().events
+            qtbot.waitUntil(lambda: store.stats().events > first, timeout=10_000)
+            window.refresh()
+            assert window.fields["events"].text() != "0"
+            # Pausing stops the floor clock; the database stops growing.
+            window.pause_button.setChecked(True)
+            qtbot.waitUntil(lambda: "paused" in window.sim_status.text(), timeout=5_000)
+            qtbot.wait(600)
+            paused_at = store.stats().events
+            qtbot.wait(800)
+            assert store.stats().events == paused_at
+        finally:
+            window.close()  # stops the simulation thread
+        assert not floor._thread.isRunning()
+
+
+def test_without_simulation_the_controls_are_off(qtbot, store) -> None:
+    window = MainWindow(store, defaults(), None)
+    qtbot.addWidget(window)
+    assert not window.pause_button.isEnabled()
+    assert "No floor connected" in window.sim_status.text()
