@@ -7,7 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -127,7 +127,9 @@ class MainWindow(QMainWindow):
             f"{snap.waiting} waiting now")
         self.channels.set_channels(snap.channels)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        # Nothing may touch the store after the window is gone (its owner closes it).
+        self._timer.stop()
         if self._simulation is not None:
             self._simulation.stop()
         super().closeEvent(event)

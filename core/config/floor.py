@@ -17,6 +17,7 @@ from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
 from core.routing.policy import (
     DEFAULT_SLA_S,
     MAX_OVERFLOW_STEPS,
+    MAX_RULE_S,
     VOICE_CHANNELS,
     BlendPolicy,
     FloorPolicy,
@@ -53,16 +54,18 @@ def _names(r: _Reader, table: dict, key: str, path: tuple) -> tuple[str, ...]:
 
 
 def _steps(r: _Reader, raw: list, path: tuple, label: str, floor: dict,
-           base_min: int, secondary: str | None) -> tuple[OverflowStep, ...]:
+           base_min: int, secondary: str | None,
+           base_groups: tuple[str, ...]) -> tuple[OverflowStep, ...]:
     if len(raw) > MAX_OVERFLOW_STEPS:
         raise r.error(path, f"at most {MAX_OVERFLOW_STEPS} overflow steps", label)
     steps = []
     last_after, last_min = 0, base_min
+    used_secondary, any_before, groups_so_far = False, False, set(base_groups)
     for i, step in enumerate(raw):
         p = (*path, i)
         r.keys(step, _STEP, p, label)
         after = r.count(r.get(step, "after_s", int, p, label=label), 1, (*p, "after_s"),
-                        "after_s", label)
+                        "after_s", label, MAX_RULE_S)
         if after <= last_after:
             raise r.error((*p, "after_s"), f"overflow steps must come later and later: "
                           f"{after} s does not follow {last_after} s (the rule would loop "
@@ -83,14 +86,21 @@ def _steps(r: _Reader, raw: list, path: tuple, label: str, floor: dict,
             for j, g in enumerate(r.get(step, "groups", list, p, [], label))
         )
         any_language = r.get(step, "any_language", bool, p, False, label)
-        widened = (min_prof is not None and min_prof < last_min) or use_secondary \
-            or groups or any_language
+        if groups and not base_groups:
+            raise r.error((*p, "groups"), "the queue is open to every group already", label)
+        new_groups = set(groups) - groups_so_far
+        widened = ((min_prof is not None and min_prof < last_min)
+                   or (use_secondary and not used_secondary and not any_before)
+                   or new_groups or (any_language and not any_before))
         if not widened:
             raise r.error(p, "this overflow step widens nothing (give min_proficiency, "
                           "secondary_language, groups or any_language)", label)
         steps.append(OverflowStep(after, min_prof, use_secondary, groups, any_language))
         last_after = after
         last_min = min_prof if min_prof is not None else last_min
+        used_secondary |= use_secondary
+        any_before |= any_language
+        groups_so_far |= set(groups)
     return tuple(steps)
 
 
@@ -112,16 +122,18 @@ def _queue(r: _Reader, raw: dict, i: int, floor: dict, sla: dict[Channel, int]) 
                         (*p, "strategy"), name)
     groups = tuple(r.choice(x, floor["groups"], "group", (*p, "groups", j), name)
                    for j, x in enumerate(g("groups", list, [])))
+    if len(set(groups)) != len(groups):
+        raise r.error((*p, "groups"), "a group is listed twice", name)
     min_prof = r.count(g("min_proficiency", int, 1), 1, (*p, "min_proficiency"),
                        "min_proficiency", name, 5)
     voicemail = r.count(g("voicemail_after_s", int, 0), 0, (*p, "voicemail_after_s"),
-                        "voicemail_after_s", name)
+                        "voicemail_after_s", name, MAX_RULE_S)
     if voicemail and channel != Channel.PHONE:
         raise r.error((*p, "voicemail_after_s"), "voicemail is for phone queues only", name)
     target = r.count(g("sla_target_s", int, sla[channel]), 1, (*p, "sla_target_s"),
-                     "sla_target_s", name)
+                     "sla_target_s", name, MAX_RULE_S)
     steps = _steps(r, g("overflow", list, []), (*p, "overflow"), name, floor, min_prof,
-                   secondary)
+                   secondary, groups)
     return QueuePolicy(
         queue=Queue(i + 1, name, channel, skill, language, target, strategy.name.lower()),
         work=work,
@@ -129,7 +141,7 @@ def _queue(r: _Reader, raw: dict, i: int, floor: dict, sla: dict[Channel, int]) 
         min_proficiency=min_prof,
         secondary_language=secondary,
         no_answer_s=r.count(g("no_answer_s", int, 0), 0, (*p, "no_answer_s"), "no_answer_s",
-                            name),
+                            name, MAX_RULE_S),
         voicemail_after_s=voicemail,
         overflow=steps,
     )
@@ -142,6 +154,8 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     g = lambda key, kind, default=...: r.get(raw, key, kind, p, default, name)  # noqa: E731
     langs = tuple(r.choice(x, floor["languages"], "language", (*p, "languages", j), name)
                   for j, x in enumerate(g("languages", list)))
+    if len(set(langs)) != len(langs):
+        raise r.error((*p, "languages"), "a language is listed twice", name)
     if not langs:
         raise r.error((*p, "languages"), "an agent speaks at least one language", name)
     skills = []
@@ -157,7 +171,7 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
         channel = r.choice(ch, _CHANNELS, "channel", (*p, "capacity", ch), name)
         if not isinstance(cap, int) or isinstance(cap, bool):
             raise r.error((*p, "capacity", ch), f"expected a whole number, got {cap!r}", name)
-        r.count(cap, 1, (*p, "capacity", ch), "capacity", name)
+        r.count(cap, 1, (*p, "capacity", ch), "capacity", name, 1000)
         if channel in VOICE_CHANNELS and cap != 1:
             raise r.error((*p, "capacity", ch), "a voice channel takes the agent whole: "
                           "capacity is 1", name)

@@ -39,6 +39,9 @@ DEFAULT_SLA_S: dict[Channel, int] = {
 MAX_PRIORITY = 9
 #: Overflow steps a queue may have.
 MAX_OVERFLOW_STEPS = 8
+#: Longest time any rule may name (overflow, voicemail, no answer, SLA target): a year.
+#: Keeps every "arrival + rule" sum far inside the int64 milliseconds of the core.
+MAX_RULE_S = 365 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from core.model import (
     Interaction,
     Outcome,
 )
-from core.routing.policy import MAX_OVERFLOW_STEPS, MAX_PRIORITY, FloorPolicy
+from core.routing.policy import MAX_OVERFLOW_STEPS, MAX_PRIORITY, MAX_RULE_S, FloorPolicy
 from core_ext.router_core import RouterCore
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,11 @@ _ERRORS = {
     -8: "unknown language",
     -9: "priority out of range",
 }
+
+
+def _same_length(*arrays) -> None:
+    if len({len(a) for a in arrays}) != 1:
+        raise ValueError(f"batch arrays differ in length: {[len(a) for a in arrays]}")
 
 
 class Rejection(NamedTuple):
@@ -83,14 +88,15 @@ def core_arrays(floor: FloorPolicy) -> dict[str, np.ndarray]:
         "lv_groups": np.zeros((Q, levels), dtype=np.uint64),
     }
     for i, a in enumerate(agents):
-        out["a_langs"][i] = sum(1 << lang[x] for x in a.languages)
+        # A set: a language listed twice must not add up to another language's bit.
+        out["a_langs"][i] = np.uint64(sum(1 << lang[x] for x in set(a.languages)))
         for s in a.skills:
             out["a_prof"][i, skill[s.skill]] = s.proficiency
         for ch, cap in a.capacity.items():
             out["a_cap"][i, int(ch)] = cap
     for i, qp in enumerate(queues):
         min_prof, use2, anyl = qp.min_proficiency, False, False
-        groups = sum(1 << group[g] for g in qp.groups)
+        groups = sum(1 << group[g] for g in set(qp.groups))
         out["lv_after"][i, 0] = 0
         for k in range(levels):
             if k > 0:
@@ -102,7 +108,7 @@ def core_arrays(floor: FloorPolicy) -> dict[str, np.ndarray]:
                 use2 |= step.secondary_language
                 anyl |= step.any_language
                 if groups:  # a queue open to any group stays open to any group
-                    groups |= sum(1 << group[g] for g in step.groups)
+                    groups |= sum(1 << group[g] for g in set(step.groups))
             out["lv_minprof"][i, k] = min_prof
             out["lv_lang2"][i, k] = use2
             out["lv_anylang"][i, k] = anyl
@@ -147,12 +153,30 @@ def _static_eligibility(arr: dict[str, np.ndarray], floor: FloorPolicy,
     return out
 
 
+def _check_policy(floor: FloorPolicy) -> None:
+    """What the floor file parser guarantees, checked again for floors built in code."""
+    if len(floor.languages) > 64 or len(floor.groups) > 64:
+        raise ValueError("at most 64 languages and 64 groups")
+    for a in floor.agents:
+        if floor.groups and a.team not in floor.groups:
+            raise ValueError(f"agent {a.id}: group {a.team!r} is not one of the floor's")
+        if any(not 1 <= cap <= 1000 for cap in a.capacity.values()):
+            raise ValueError(f"agent {a.id}: capacity must be from 1 to 1000")
+    for q in floor.queues:
+        times = [q.queue.sla_target_s, q.no_answer_s, q.voicemail_after_s,
+                 *(s.after_s for s in q.overflow)]
+        if any(not 0 <= t <= MAX_RULE_S for t in times):
+            raise ValueError(f"queue {q.queue.name}: times must be from 0 to {MAX_RULE_S} s")
+
+
+_OUTCOMES = {int(o) for o in Outcome}
+
+
 class Router:
     """Routing for one floor. Times are milliseconds since the epoch (UTC)."""
 
     def __init__(self, floor: FloorPolicy, capacity: int = 1024) -> None:
-        if len(floor.languages) > 64 or len(floor.groups) > 64:
-            raise ValueError("at most 64 languages and 64 groups")
+        _check_policy(floor)
         if max((len(q.overflow) for q in floor.queues), default=0) > MAX_OVERFLOW_STEPS:
             raise ValueError(f"at most {MAX_OVERFLOW_STEPS} overflow steps per queue")
         self.floor = floor
@@ -199,8 +223,8 @@ class Router:
     def set_agent_state(self, agent_id: int, state: AgentState, now: int) -> Rejection | None:
         """Presence from the agent or the supervisor; BUSY follows from the work itself."""
         if state not in _SETTABLE:
-            return self._reject(f"state {AgentState(state).name} is not set from outside",
-                                f"agent {agent_id}")
+            name = AgentState(state).name if state in AgentState._value2member_map_ else state
+            return self._reject(f"state {name} is not set from outside", f"agent {agent_id}")
         return self._result(self._core.set_presence(agent_id, int(state), now),
                             f"agent {agent_id}")
 
@@ -210,6 +234,8 @@ class Router:
 
     def release(self, agent_id: int, interaction_id: int, now: int,
                 outcome: Outcome = Outcome.RESOLVED) -> Rejection | None:
+        if int(outcome) not in _OUTCOMES:
+            return self._reject("unknown outcome", f"release {interaction_id}")
         return self._result(self._core.release(interaction_id, agent_id, now, int(outcome)),
                             f"release {interaction_id}")
 
@@ -237,6 +263,7 @@ class Router:
     def accept_many(self, interaction_ids: np.ndarray, agent_ids: np.ndarray,
                     now: int) -> list[Rejection]:
         iids = np.ascontiguousarray(interaction_ids, dtype=np.int64)
+        _same_length(iids, agent_ids)
         rc = np.zeros(len(iids), dtype=np.int32)
         self._core.accept_batch(iids, np.ascontiguousarray(agent_ids, dtype=np.int64), now, rc)
         return self._batch_result(rc, iids, "accept")
@@ -246,6 +273,9 @@ class Router:
         iids = np.ascontiguousarray(interaction_ids, dtype=np.int64)
         if outcomes is None:
             outcomes = np.full(len(iids), int(Outcome.RESOLVED), dtype=np.int32)
+        _same_length(iids, agent_ids, outcomes)
+        if not np.isin(outcomes, list(_OUTCOMES)).all():
+            raise ValueError("release_many: an outcome is not an Outcome code")
         rc = np.zeros(len(iids), dtype=np.int32)
         self._core.release_batch(iids, np.ascontiguousarray(agent_ids, dtype=np.int64), now,
                                  np.ascontiguousarray(outcomes, dtype=np.int32), rc)

@@ -20,3 +20,5 @@ def test_window_shows_the_database_and_follows_new_events(qtbot, populated_store
     populated_store.append([Event(1_800_000_000_000, EventKind.AGENT_LOGIN, agent_id=1)])
     qtbot.waitUntil(lambda: window.fields["events"].text() == f"{before + 1:,}", timeout=3000)
     assert window.fields["last"].text().startswith("2027-01-15")
+    window.close()
+    assert not window._timer.isActive()

@@ -72,7 +72,7 @@ def test_base_file_is_valid() -> None:
         ('skill = "care"', 'skill = "billing"',
          r"line 9: queues\[0\] \(care-uk-phone\).skill: unknown skill 'billing'"),
         ("chat = 4", "chat = 0",
-         r"line 24: agents\[0\] \(Olena\).capacity.chat: capacity must be at least 1, not 0"),
+         r"line 24: agents\[0\] \(Olena\).capacity.chat: capacity must be from 1 to 1000, not 0"),
         ("  after_s = 60", "  after_s = 20",
          r"line 17: queues\[0\] \(care-uk-phone\).overflow\[1\].after_s: overflow steps must "
          r"come later and later: 20 s does not follow 30 s \(the rule would loop"),
@@ -102,3 +102,18 @@ def test_mistakes_name_file_line_and_key(old: str, new: str, message: str) -> No
 def test_missing_floor_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="floor file not found"):
         load_floor(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('languages = ["uk", "ru"]', 'languages = ["uk", "uk"]', "a language is listed twice"),
+    ("  after_s = 30", "  after_s = 99999999999", "after_s must be from 1 to"),
+    ("  secondary_language = true", "  secondary_language = true\n  [[queues.overflow]]\n"
+     "  after_s = 90\n  secondary_language = true", r"overflow\[2\]: this overflow step "
+     "widens nothing"),
+    ("  secondary_language = true", '  groups = ["care"]',
+     "the queue is open to every group already"),
+])
+def test_more_mistakes(old: str, new: str, message: str) -> None:
+    assert old in BASE
+    with pytest.raises(ConfigError, match=message):
+        parse_floor(BASE.replace(old, new, 1), "floor.toml")

@@ -292,3 +292,37 @@ def test_agent_load_reports_what_the_agent_holds() -> None:
     r.enqueue(call(3, mail, T))
     r.assign(T)
     assert r.agent_load(1) == {C: 2, E: 1}
+
+
+def test_policies_the_file_would_refuse_are_refused_in_code_too() -> None:
+    import dataclasses
+
+    phone = q(1, P, "en")
+    with pytest.raises(ValueError, match="group 'night' is not one of the floor's"):
+        Router(floor([phone], [dataclasses.replace(agent(1), team="night")]))
+    with pytest.raises(ValueError, match="times must be"):
+        Router(floor([dataclasses.replace(phone, voicemail_after_s=10**13)], [agent(1)]))
+
+
+def test_a_repeated_language_is_still_that_language() -> None:
+    en, es = q(1, P, "en"), q(2, P, "es")
+    floor_ = FloorPolicy("t", ("en", "es"), ("care",), ("care",), (en, es),
+                         (agent(1, langs=("en", "en")),), BlendPolicy())
+    r = Router(floor_)
+    ready(r, 1)
+    r.enqueue(call(10, es, T))
+    r.enqueue(call(11, en, T + 1))
+    assert r.assign(T + 2) == [(11, 1)]
+
+
+def test_batch_arrays_must_match_and_outcomes_be_known() -> None:
+    import numpy as np
+
+    phone = q(1, P, "en")
+    r = Router(floor([phone], [agent(1)]))
+    with pytest.raises(ValueError, match="differ in length"):
+        r.accept_many(np.array([1, 2, 3]), np.array([1]), T)
+    with pytest.raises(ValueError, match="differ in length"):
+        r.release_many(np.array([1]), np.array([1]), T, np.array([], dtype=np.int32))
+    assert r.release(1, 1, T, 999) == ("unknown outcome",)
+    assert r.set_agent_state(1, 99, T) is not None
