@@ -7,7 +7,6 @@ starts on a bad file.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,11 +222,7 @@ def _check_staffable(r: _Reader, queues: list[QueuePolicy], agents: list[Agent])
 
 def parse_floor(text: str, source: str = "<floor>") -> FloorPolicy:
     """Parse and validate a floor definition; raises ConfigError naming line and key."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
-    r = _Reader(source, text)
+    doc, r = _Reader.parse(text, source)
     r.keys(doc, _TOP, ())
     floor_t = r.get(doc, "floor", dict, ())
     r.keys(floor_t, _FLOOR, ("floor",))

@@ -6,7 +6,6 @@ Errors name the file, the line and the key, like the floor file's.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 
 from core.config.floor import load_floor
@@ -64,11 +63,7 @@ def _shares(r: TomlReader, table: dict, path: tuple, names) -> dict:
 
 
 def parse_scenario(text: str, source: str, base: Path) -> Scenario:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
-    r = TomlReader(source, text)
+    doc, r = TomlReader.parse(text, source)
     r.keys(doc, _TOP, ())
     sc = r.get(doc, "scenario", dict, ())
     r.keys(sc, _SCENARIO, ("scenario",))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,6 +76,15 @@ class TomlReader:
     def __init__(self, source: str, text: str) -> None:
         self.source = source
         self.text = text
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> tuple[dict[str, Any], TomlReader]:
+        """The parsed document and a reader over it; bad TOML names file and line."""
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
+        return doc, cls(source, text)
 
     def error(self, path: Sequence[PathPart], message: str, label: str = "") -> ConfigError:
         line = line_of(self.text, path)
