@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.config.toml_source import TomlReader, line_of
 from core.errors import ConfigError
 
 
@@ -104,29 +104,6 @@ def defaults() -> Config:
     )
 
 
-def _line_of(text: str, section: str, key: str | None) -> int | None:
-    """The line where ``[section]`` (or ``key`` inside it) is written; None if not found.
-
-    tomllib does not report positions of valid keys, so we scan the text for the
-    table header and the assignment, which covers how people write config files.
-    """
-    current = ""
-    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = header.match(line)
-        if m:
-            current = m.group(1).replace('"', "").replace(" ", "")
-            if key is None and current == section:
-                return number
-            continue
-        if key is not None:
-            if current == section and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                return number
-            if current == "" and re.match(rf"^\s*{re.escape(section + '.' + key)}\s*=", line):
-                return number
-    return None
-
-
 def _flatten(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{'escalation': {'sms': {...}}} -> {'escalation.sms': {...}} for known sections."""
     sections: dict[str, dict[str, Any]] = {}
@@ -157,13 +134,11 @@ def load_config(path: Path | str | None) -> Config:
         raise ConfigError(f"{path}: configuration file not found.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the configuration file ({exc}).") from exc
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}.") from exc
+    doc, _ = TomlReader.parse(text, str(path))
 
     def fail(section: str, key: str | None, message: str) -> ConfigError:
-        line = _line_of(text, section, key)
+        parts = tuple(section.split(".")) if section else ()
+        line = line_of(text, (*parts, key) if key else parts)
         where = f"{path}, line {line}" if line else str(path)
         name = (f"{section}.{key}" if section else key) if key else f"[{section}]"
         return ConfigError(f"{where}: {name}: {message}")
