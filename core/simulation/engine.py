@@ -96,6 +96,11 @@ class Simulation:
         self._q_id = np.array([q.queue.id for q in queues], dtype=np.int64)
         self._q_target_ms = np.array([q.queue.sla_target_s * 1000 for q in queues])
         self._phone_queues = np.flatnonzero(self._q_channel == int(Channel.PHONE))
+        # Per-queue lookups on the event path as plain lists: numpy scalar indexing and
+        # Enum construction would cost more than the bookkeeping itself.
+        self._q_ch = self._q_channel.tolist()
+        self._q_target = self._q_target_ms.tolist()
+        self._q_summary: list[ChannelSummary | None] = [None] * len(queues)
         self._wrap_ms = {int(ch): int(m.wrap_up_s * 1000) for ch, m in
                          scenario.channels.items()}
         self.status = np.zeros(n, dtype=np.int8)
@@ -186,11 +191,18 @@ class Simulation:
         if self._pending_n >= self.flush_events or until_ms >= self.end_ms:
             self.flush()
 
+    def _channel_summary(self, qi: int) -> ChannelSummary:
+        """The summary row of queue qi's channel (created on first traffic)."""
+        cs = self._q_summary[qi]
+        if cs is None:
+            cs = self._q_summary[qi] = self.summary.channel(Channel(self._q_ch[qi]))
+        return cs
+
     def _arrive(self, i: int, t: int) -> None:
         arr = self.arrivals
         qi = int(arr.queue_index[i])
-        ch = int(self._q_channel[qi])
-        cs = self.summary.channel(Channel(ch))
+        ch = self._q_ch[qi]
+        cs = self._channel_summary(qi)
         cs.arrived += 1
         lines = self.scenario.phone_lines
         if ch == Channel.PHONE and lines:
@@ -216,14 +228,13 @@ class Simulation:
             self.router.accept(aid, iid, t)
             self.status[i] = _SERVED
             qi = int(arr.queue_index[i])
-            ch = int(self._q_channel[qi])
-            cs = self.summary.channel(Channel(ch))
+            cs = self._channel_summary(qi)
             wait = t - int(arr.arrived_ms[i])
             cs.answered += 1
             cs.wait_ms_total += wait
-            cs.answered_in_target += wait <= self._q_target_ms[qi]
+            cs.answered_in_target += wait <= self._q_target[qi]
             cs.answered_after_wait += wait > 0
-            if ch == Channel.PHONE:
+            if self._q_ch[qi] == Channel.PHONE:
                 self._phone_connected += 1
             self._push(t + int(arr.handle_ms[i]), _END, i, aid)
 
@@ -233,7 +244,7 @@ class Simulation:
             i, aid = a, b
             r.release(aid, self.id_offset + i + 1, t, int(self.arrivals.outcome[i]))
             self.status[i] = _DONE
-            ch = int(self._q_channel[self.arrivals.queue_index[i]])
+            ch = self._q_ch[int(self.arrivals.queue_index[i])]
             if ch == Channel.PHONE:
                 self._phone_connected -= 1
             wrap = self._wrap_ms.get(ch, 0)
@@ -245,8 +256,7 @@ class Simulation:
             if self.status[i] == _WAITING and r.is_waiting(self.id_offset + i + 1):
                 r.abandon(self.id_offset + i + 1, t)
                 self.status[i] = _ABANDONED
-                ch = Channel(int(self._q_channel[self.arrivals.queue_index[i]]))
-                self.summary.channel(ch).abandoned += 1
+                self._channel_summary(int(self.arrivals.queue_index[i])).abandoned += 1
         elif kind == _WRAP_DONE:
             if self._on_shift[self._agent_index[a]]:
                 r.set_agent_state(a, AgentState.AVAILABLE, t)
