@@ -18,6 +18,13 @@ extensions = [
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         language="c++",
     ),
+    Extension(
+        "core_ext._sim_loop",
+        ["core_ext/_sim_loop.pyx"],
+        include_dirs=[numpy.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        language="c++",
+    ),
 ]
 
 setup(

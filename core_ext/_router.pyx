@@ -19,55 +19,6 @@ from cython.operator cimport dereference as deref
 
 import numpy as np
 
-# Codes from core.model (checked by tests/core/routing/test_router_codes.py via codes()).
-cdef enum:
-    PHONE = 1
-    CHAT = 2
-    CALLBACK = 5
-    OUTBOUND_CALL = 7
-    NC = 8
-
-    EV_ENQUEUED = 2
-    EV_OFFERED = 3
-    EV_ACCEPTED = 4
-    EV_NO_ANSWER = 5
-    EV_OVERFLOW_STEP = 6
-    EV_ENDED = 9
-    EV_ABANDONED = 10
-    EV_VOICEMAIL = 11
-    EV_AGENT_STATE = 12
-    EV_AGENT_MODE = 13
-
-    ST_AVAILABLE = 1
-    ST_BUSY = 2
-    ST_AWAY = 4
-
-    BLENDED = 3
-
-    S_FREE = 0
-    S_WAITING = 1
-    S_OFFERED = 2
-    S_CONNECTED = 3
-
-    STRAT_LONGEST_IDLE = 0
-    STRAT_LEAST_OCCUPIED = 1
-    STRAT_HIGHEST_PROFICIENCY = 2
-    STRAT_FEWEST_HANDLED = 3
-    STRAT_ROUND_ROBIN = 4
-
-# Error codes returned to the wrapper (it turns them into rejection reasons).
-cdef enum:
-    OK = 0
-    E_UNKNOWN_INTERACTION = -1
-    E_UNKNOWN_AGENT = -2
-    E_DUPLICATE = -3
-    E_WRONG_STATE = -4
-    E_NOT_THEIRS = -5
-    E_UNKNOWN_QUEUE = -6
-    E_CHANNEL = -7
-    E_LANGUAGE = -8
-    E_PRIORITY = -9
-
 cdef long long NEVER = 0x7FFFFFFFFFFFFFFF
 
 
@@ -79,9 +30,12 @@ def codes():
         "EV_NO_ANSWER": EV_NO_ANSWER, "EV_OVERFLOW_STEP": EV_OVERFLOW_STEP,
         "EV_ENDED": EV_ENDED, "EV_ABANDONED": EV_ABANDONED, "EV_VOICEMAIL": EV_VOICEMAIL,
         "EV_AGENT_STATE": EV_AGENT_STATE, "EV_AGENT_MODE": EV_AGENT_MODE,
-        "ST_AVAILABLE": ST_AVAILABLE, "ST_BUSY": ST_BUSY, "ST_AWAY": ST_AWAY,
+        "ST_AVAILABLE": ST_AVAILABLE, "ST_BUSY": ST_BUSY, "ST_WRAP_UP": ST_WRAP_UP,
+        "ST_AWAY": ST_AWAY, "ST_OFFLINE": ST_OFFLINE,
         "BLENDED": BLENDED, "NC": NC,
     }
+
+
 cdef int EV_COLS = 7  # ts, kind, interaction, agent, queue, channel, value
 
 
@@ -94,67 +48,6 @@ cdef inline bint is_voice(int ch) nogil:
 
 
 cdef class RouterCore:
-    # -- agents (static attributes come from the wrapper) --
-    cdef public int A, Q, L, P, S
-    cdef long long[:] a_id
-    cdef unsigned long long[:] a_langs
-    cdef signed char[:, :] a_prof
-    cdef int[:] a_group
-    cdef signed char[:] a_blend
-    cdef short[:, :] a_cap
-    cdef public object a_load_arr, a_mode_arr, a_switches_arr, a_state_arr, a_handled_arr
-    cdef short[:, :] a_load
-    cdef signed char[:] a_ready, a_state, a_mode, a_open  # open: ready with room
-    cdef long long[:] a_last_switch, a_last_activity, a_occ  # occ: per-mille load sum
-    cdef int[:] a_switches, a_handled
-    # -- queues and their overflow levels (level 0 = the queue itself) --
-    cdef long long[:] q_id, q_target, q_noanswer, q_voicemail
-    cdef signed char[:] q_channel, q_work, q_strategy
-    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr, q_waiting
-    cdef public object q_waiting_arr
-    cdef long long[:, :] lv_after
-    cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
-    cdef unsigned long long[:, :] lv_groups  # 0: any group
-    # Agents as bitsets (W words): who could ever take (queue, language, level) work,
-    # and who can take a channel right now (ready, with room).
-    cdef int W, LV
-    cdef unsigned long long[:, :] static_elig  # row (q * L + language) * LV + level
-    cdef unsigned long long[:, :] avail  # row: channel
-    cdef int n_open
-    # -- interaction pool --
-    cdef public int capacity, high_water
-    cdef long long[:] i_id, i_arrived, i_seq, i_deadline, i_offered_at
-    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang, i_gen
-    cdef signed char[:] i_state, i_level
-    cdef int[:] free_slots
-    cdef int n_free
-    cdef unordered_map[long long, int] slot_of
-    cdef unordered_map[long long, int] agent_of
-    cdef unordered_map[long long, int] queue_of
-    # -- classes --
-    cdef int K
-    cdef int[:] c_first, c_last, c_count, active, active_pos
-    cdef signed char[:] c_blocked
-    cdef int n_active
-    # -- floor-wide --
-    cdef long long seq_counter, switch_cost_ms
-    # Timers (no answer, voicemail, overflow steps) in a min-heap by due time; an entry
-    # is stale when its slot's generation has moved on since it was pushed.
-    cdef long long[:] t_due
-    cdef int[:] t_slot, t_gen
-    cdef int t_n
-    cdef bint unblock_pending
-    cdef public int outbound_threshold
-    cdef int n_live_waiting
-    cdef bint gate_was_open
-    cdef public int n_waiting
-    # -- outputs --
-    cdef long long[:, :] ev
-    cdef object ev_arr
-    cdef public Py_ssize_t n_ev
-    cdef int[:] dec_slot, dec_agent, heap
-    cdef object dec_slot_arr, dec_agent_arr
-
     def __init__(self, a_id, a_langs, a_prof, a_group, a_blend, a_cap,
                  q_id, q_channel, q_work, q_strategy, q_skill, q_lang2, q_target,
                  q_noanswer, q_voicemail, lv_after, lv_minprof, lv_lang2, lv_anylang,
@@ -175,7 +68,7 @@ cdef class RouterCore:
         self.a_load = self.a_load_arr
         self.a_ready = np.zeros(self.A, dtype=np.int8)
         self.a_open = np.zeros(self.A, dtype=np.int8)
-        self.a_state_arr = np.full(self.A, 6, dtype=np.int8)  # OFFLINE
+        self.a_state_arr = np.full(self.A, ST_OFFLINE, dtype=np.int8)
         self.a_state = self.a_state_arr
         self.a_mode_arr = np.where(np.asarray(a_blend) == 2, 2, 1).astype(np.int8)
         self.a_mode = self.a_mode_arr
@@ -279,7 +172,7 @@ cdef class RouterCore:
         self.dec_agent = self.dec_agent_arr
         self.capacity = new_cap
 
-    cdef inline void _emit(self, long long ts, int kind, long long iid, long long aid,
+    cdef void _emit(self, long long ts, int kind, long long iid, long long aid,
                            long long qid, long long ch, long long value):
         if self.n_ev == self.ev.shape[0]:
             bigger = np.zeros((2 * self.ev.shape[0], EV_COLS), dtype=np.int64)
@@ -304,7 +197,7 @@ cdef class RouterCore:
 
     # -- class lists ------------------------------------------------------------------
 
-    cdef inline bint _before(self, int s, int t):
+    cdef bint _before(self, int s, int t):
         """Is s ahead of t within one class: earlier arrival, then lower sequence."""
         if self.i_arrived[s] != self.i_arrived[t]:
             return self.i_arrived[s] < self.i_arrived[t]
@@ -381,17 +274,17 @@ cdef class RouterCore:
 
     # -- agents ------------------------------------------------------------------------
 
-    cdef inline int _total_load(self, int a):
+    cdef int _total_load(self, int a):
         cdef int c, t = 0
         for c in range(NC):
             t += self.a_load[a, c]
         return t
 
-    cdef inline bint _voice_active(self, int a):
+    cdef bint _voice_active(self, int a):
         return (self.a_load[a, PHONE] + self.a_load[a, CALLBACK]
                 + self.a_load[a, OUTBOUND_CALL]) > 0
 
-    cdef inline bint _can_take(self, int a, int ch):
+    cdef bint _can_take(self, int a, int ch):
         """ROUTE-2: a call takes the agent whole and waits for open chats to end;
         chats, tickets and e-mails fill up to capacity while no call is active."""
         if self.a_cap[a, ch] <= 0 or self._voice_active(a):
@@ -567,13 +460,13 @@ cdef class RouterCore:
             return E_NOT_THEIRS
         return s
 
-    cdef inline int _slot(self, long long iid):
+    cdef int _slot(self, long long iid):
         cdef unordered_map[long long, int].iterator it = self.slot_of.find(iid)
         if it == self.slot_of.end():
             return E_UNKNOWN_INTERACTION
         return deref(it).second
 
-    cdef inline int _agent(self, long long aid):
+    cdef int _agent(self, long long aid):
         cdef unordered_map[long long, int].iterator it = self.agent_of.find(aid)
         if it == self.agent_of.end():
             return E_UNKNOWN_AGENT
@@ -694,7 +587,7 @@ cdef class RouterCore:
 
     # -- the decision --------------------------------------------------------------------
 
-    cdef inline bint _head_before(self, int k1, int k2):
+    cdef bint _head_before(self, int k1, int k2):
         """Class order by its head: priority, then SLA deadline, then arrival order."""
         cdef int s = self.c_first[k1]
         cdef int t = self.c_first[k2]

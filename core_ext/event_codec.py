@@ -1,12 +1,9 @@
-"""The event codec, compiled. There is deliberately no pure-Python fallback."""
+"""The event codec, compiled."""
 
-try:
-    from core_ext._event_codec import decode_rows, encode_flat
-except ImportError as exc:  # pragma: no cover - exercised only on a broken install
-    raise ImportError(
-        "core_ext._event_codec is not built. Build the Cython extensions with "
-        "'make test' (or '.venv/bin/pip install -e .[test]') from the Floorboard "
-        f"source folder. ({exc})"
-    ) from exc
+from core_ext import compiled
+
+_codec = compiled("_event_codec")
+decode_rows = _codec.decode_rows
+encode_flat = _codec.encode_flat
 
 __all__ = ["decode_rows", "encode_flat"]

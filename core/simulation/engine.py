@@ -2,39 +2,32 @@
 
 One clock in milliseconds; events (arrivals, conversations ending, customers giving
 up, wrap-up ending, shifts starting and ending, the router's own timers) are handled
-in time order, ties in the order they were scheduled, so a seed
-gives the same run every time. Routing is the real Router; everything that happens
-is written through the store's batch API, as live data would be.
+in time order, ties in the order they were scheduled, so a seed gives the same run
+every time. The loop itself is compiled (core_ext._sim_loop) and drives the real
+compiled router; tests keep a plain-Python loop that must make the same run.
+Everything that happens is written through the store's batch API, as live data is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.model import (
-    EVENT_DTYPE,
-    NONE,
-    AgentState,
-    Channel,
-    Direction,
-    EventKind,
-    Interaction,
-)
+from core.model import EVENT_DTYPE, NONE, Channel, Direction, EventKind, Interaction
 from core.routing import Router
 from core.simulation.arrivals import Arrivals, customer_number, generate, local_midnight_ms
 from core.simulation.scenario import Scenario
 from core.store import Store
+from core_ext.sim_loop import SHIFT_END, SHIFT_START, SimLoop
 
 log = logging.getLogger(__name__)
 
-_END, _ABANDON, _WRAP_DONE, _SHIFT_START, _SHIFT_END = range(5)
-_NEW, _WAITING, _SERVED, _DONE, _ABANDONED, _BLOCKED = range(6)
+#: Columns of the loop's per-channel counters.
+_ARRIVED, _ANSWERED, _IN_TARGET, _AFTER_WAIT, _ABANDONED, _BLOCKED, _WAIT_MS = range(7)
 
 
 @dataclass
@@ -77,6 +70,9 @@ class Simulation:
     """A scenario run. ``run()`` goes to the end as fast as it can; ``run_until(t)``
     advances to t, for a paced run beside a clock."""
 
+    #: The event loop; tests put the plain-Python reference loop here.
+    loop_class: type = SimLoop
+
     def __init__(self, scenario: Scenario, store: Store | None = None,
                  flush_events: int = 50_000) -> None:
         self.scenario = scenario
@@ -90,42 +86,37 @@ class Simulation:
         self.start_ms = local_midnight_ms(scenario.start, scenario.timezone)
         self.end_ms = local_midnight_ms(scenario.start + dt.timedelta(days=scenario.days),
                                         scenario.timezone)
-        self.now = self.start_ms
         queues = self.floor.queues
         self._q_channel = np.array([int(q.queue.channel) for q in queues], dtype=np.int16)
         self._q_id = np.array([q.queue.id for q in queues], dtype=np.int64)
-        self._q_target_ms = np.array([q.queue.sla_target_s * 1000 for q in queues])
-        self._phone_queues = np.flatnonzero(self._q_channel == int(Channel.PHONE))
-        # Per-queue lookups on the event path as plain lists: numpy scalar indexing and
-        # Enum construction would cost more than the bookkeeping itself.
-        self._q_ch = self._q_channel.tolist()
-        self._q_target = self._q_target_ms.tolist()
-        self._q_summary: list[ChannelSummary | None] = [None] * len(queues)
-        self._wrap_ms = {int(ch): int(m.wrap_up_s * 1000) for ch, m in
-                         scenario.channels.items()}
-        self.status = np.zeros(n, dtype=np.int8)
+        language = {name: i for i, name in enumerate(self.floor.languages)}
+        wrap_ms = np.zeros(int(max(Channel)) + 1, dtype=np.int64)
+        for ch, m in scenario.channels.items():
+            wrap_ms[int(ch)] = int(m.wrap_up_s * 1000)
         # Interaction ids continue after those already in the database.
         self.id_offset = store.max_interaction_id() if store is not None else 0
         if store is not None:
-            store.save_floor([q.queue for q in self.floor.queues], self.floor.agents)
-        self._next = 0  # next arrival to process
+            store.save_floor([q.queue for q in queues], self.floor.agents)
+        arr = self.arrivals
+        self.loop = self.loop_class(
+            self.router._core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
+            arr.patience_ms, arr.outcome,
+            np.array([language[q.queue.language] for q in queues], dtype=np.int32),
+            wrap_ms, scenario.phone_lines, self.id_offset, self.start_ms)
         self._flushed = 0  # arrivals written to the store so far
-        self._heap: list[tuple[int, int, int, int, int]] = []
-        self._seq = 0
-        self._on_shift = np.zeros(len(self.floor.agents), dtype=bool)
-        self._agent_index = {a.id: i for i, a in enumerate(self.floor.agents)}
-        self._phone_connected = 0
-        self._blocked: list[int] = []
-        self._pending: list[np.ndarray] = []
-        self._pending_n = 0
-        self.summary = Summary()
+        self._voicemail = np.zeros(len(wrap_ms), dtype=np.int64)
+        self._events = 0
+        self._still_waiting = 0
         self._plan_shifts(rng)
 
-    # -- scheduling --------------------------------------------------------------
+    @property
+    def now(self) -> int:
+        return self.loop.now
 
-    def _push(self, t: int, kind: int, a: int, b: int) -> None:
-        self._seq += 1
-        heapq.heappush(self._heap, (t, self._seq, kind, a, b))
+    @property
+    def status(self) -> np.ndarray:
+        """What became of each arrival so far (the loop's status codes)."""
+        return self.loop.status_arr
 
     def _plan_shifts(self, rng: np.random.Generator) -> None:
         sc = self.scenario
@@ -140,11 +131,11 @@ class Simulation:
                 end = midnight + int(h1 * 3_600_000)
                 if sick[i] or end <= self.start_ms or start >= self.end_ms:
                     continue
-                self._push(max(start, self.start_ms), _SHIFT_START, agent.id, 0)
+                self.loop.schedule(max(start, self.start_ms), SHIFT_START, i)
                 if end < self.end_ms:
-                    self._push(end, _SHIFT_END, agent.id, 0)
+                    self.loop.schedule(end, SHIFT_END, i)
 
-    # -- the loop ----------------------------------------------------------------
+    # -- running -------------------------------------------------------------------
 
     def run(self, progress: Callable[[float], None] | None = None) -> Summary:
         step = 3_600_000
@@ -160,152 +151,60 @@ class Simulation:
     def run_until(self, until_ms: int) -> None:
         """Handle every event up to and including ``until_ms`` (capped at the end)."""
         until_ms = min(until_ms, self.end_ms)
-        arr = self.arrivals
-        n = len(arr)
-        heap = self._heap
-        never = 1 << 62
-        router = self.router
-        while True:
-            t_arr = int(arr.arrived_ms[self._next]) if self._next < n else never
-            t_ev = heap[0][0] if heap else never
-            t_timer = router.next_timer_ms() or never
-            t = min(t_arr, t_ev, t_timer)
-            if t == never or t > until_ms:
-                break
-            self.now = t
-            if t == t_arr:
-                self._arrive(self._next, t)
-                self._next += 1
-            elif t == t_ev:
-                _, _, kind, a, b = heapq.heappop(heap)
-                self._handle(kind, a, b, t)
-            else:  # only the router's timer: let it step, send to voicemail, re-queue
-                self._assign(t)
-                continue
-            # One routing decision per instant, after everything that happened in it.
-            nxt_arr = int(arr.arrived_ms[self._next]) if self._next < n else None
-            nxt_ev = heap[0][0] if heap else None
-            if nxt_arr != t and nxt_ev != t:
-                self._assign(t)
-        self.now = max(self.now, until_ms)
-        if self._pending_n >= self.flush_events or until_ms >= self.end_ms:
+        self.loop.run_until(until_ms)
+        if self.router._core.n_ev >= self.flush_events or until_ms >= self.end_ms:
             self.flush()
 
-    def _channel_summary(self, qi: int) -> ChannelSummary:
-        """The summary row of queue qi's channel (created on first traffic)."""
-        cs = self._q_summary[qi]
-        if cs is None:
-            cs = self._q_summary[qi] = self.summary.channel(Channel(self._q_ch[qi]))
-        return cs
+    @property
+    def summary(self) -> Summary:
+        """Counts so far, by channel (voicemail as of the last flush)."""
+        out = Summary(still_waiting=self._still_waiting, events=self._events)
+        counters = self.loop.counters_arr
+        for ch in Channel:
+            row = counters[int(ch)]
+            if not row[_ARRIVED]:
+                continue
+            out.by_channel[ch] = ChannelSummary(
+                arrived=int(row[_ARRIVED]), answered=int(row[_ANSWERED]),
+                answered_in_target=int(row[_IN_TARGET]),
+                answered_after_wait=int(row[_AFTER_WAIT]), abandoned=int(row[_ABANDONED]),
+                blocked=int(row[_BLOCKED]), voicemail=int(self._voicemail[int(ch)]),
+                wait_ms_total=int(row[_WAIT_MS]))
+        return out
 
-    def _arrive(self, i: int, t: int) -> None:
+    # -- writing -------------------------------------------------------------------
+
+    def _source_events(self, index: np.ndarray, kind: EventKind) -> np.ndarray:
+        """Events the floor's source reports itself (arrivals, busy signals)."""
         arr = self.arrivals
-        qi = int(arr.queue_index[i])
-        ch = self._q_ch[qi]
-        cs = self._channel_summary(qi)
-        cs.arrived += 1
-        lines = self.scenario.phone_lines
-        if ch == Channel.PHONE and lines:
-            in_use = self._phone_connected + int(
-                self.router.waiting_by_queue()[self._phone_queues].sum())
-            if in_use >= lines:
-                self.status[i] = _BLOCKED
-                cs.blocked += 1
-                self._blocked.append(i)
-                return
-        qp = self.floor.queues[qi]
-        self.router.enqueue(Interaction(self.id_offset + i + 1, qp.queue.channel, Direction.INBOUND,
-                                        qp.queue.language, qp.queue.id, 0, "", t), t)
-        self.status[i] = _WAITING
-        patience = int(arr.patience_ms[i])
-        if patience < np.iinfo(np.int64).max - t:
-            self._push(t + patience, _ABANDON, i, 0)
-
-    def _assign(self, t: int) -> None:
-        arr = self.arrivals
-        for iid, aid in self.router.assign(t):
-            i = iid - self.id_offset - 1
-            self.router.accept(aid, iid, t)
-            self.status[i] = _SERVED
-            qi = int(arr.queue_index[i])
-            cs = self._channel_summary(qi)
-            wait = t - int(arr.arrived_ms[i])
-            cs.answered += 1
-            cs.wait_ms_total += wait
-            cs.answered_in_target += wait <= self._q_target[qi]
-            cs.answered_after_wait += wait > 0
-            if self._q_ch[qi] == Channel.PHONE:
-                self._phone_connected += 1
-            self._push(t + int(arr.handle_ms[i]), _END, i, aid)
-
-    def _handle(self, kind: int, a: int, b: int, t: int) -> None:
-        r = self.router
-        if kind == _END:
-            i, aid = a, b
-            r.release(aid, self.id_offset + i + 1, t, int(self.arrivals.outcome[i]))
-            self.status[i] = _DONE
-            ch = self._q_ch[int(self.arrivals.queue_index[i])]
-            if ch == Channel.PHONE:
-                self._phone_connected -= 1
-            wrap = self._wrap_ms.get(ch, 0)
-            if wrap and self._on_shift[self._agent_index[aid]]:
-                r.set_agent_state(aid, AgentState.WRAP_UP, t)
-                self._push(t + wrap, _WRAP_DONE, aid, 0)
-        elif kind == _ABANDON:
-            i = a
-            if self.status[i] == _WAITING and r.is_waiting(self.id_offset + i + 1):
-                r.abandon(self.id_offset + i + 1, t)
-                self.status[i] = _ABANDONED
-                self._channel_summary(int(self.arrivals.queue_index[i])).abandoned += 1
-        elif kind == _WRAP_DONE:
-            if self._on_shift[self._agent_index[a]]:
-                r.set_agent_state(a, AgentState.AVAILABLE, t)
-        elif kind == _SHIFT_START:
-            self._on_shift[self._agent_index[a]] = True
-            r.set_agent_state(a, AgentState.AVAILABLE, t)
-        elif kind == _SHIFT_END:
-            self._on_shift[self._agent_index[a]] = False
-            r.set_agent_state(a, AgentState.OFFLINE, t)
-
-    # -- writing -----------------------------------------------------------------
+        qi = arr.queue_index[index]
+        out = np.zeros(len(index), dtype=EVENT_DTYPE)
+        out["ts_ms"] = arr.arrived_ms[index]
+        out["kind"] = int(kind)
+        out["interaction_id"] = self.id_offset + index + 1
+        out["agent_id"] = NONE
+        out["queue_id"] = self._q_id[qi]
+        out["channel"] = self._q_channel[qi]
+        out["value"] = NONE
+        return out
 
     def flush(self) -> None:
         """Hand the events so far to the store (and count what the router decided alone)."""
         routed = self.router.take_events()
-        kinds = routed["kind"]
-        voicemail = routed[kinds == int(EventKind.VOICEMAIL)]
-        for ch in voicemail["channel"]:
-            self.summary.channel(Channel(int(ch))).voicemail += 1
-        arr = self.arrivals
-        lo, hi = self._flushed, self._next
-        arrived = np.zeros(hi - lo, dtype=EVENT_DTYPE)
-        qi = arr.queue_index[lo:hi]
-        arrived["ts_ms"] = arr.arrived_ms[lo:hi]
-        arrived["kind"] = int(EventKind.ARRIVED)
-        arrived["interaction_id"] = self.id_offset + np.arange(lo + 1, hi + 1)
-        arrived["agent_id"] = NONE
-        arrived["queue_id"] = self._q_id[qi]
-        arrived["channel"] = self._q_channel[qi]
-        arrived["value"] = NONE
-        blocked = np.zeros(len(self._blocked), dtype=EVENT_DTYPE)
-        if self._blocked:
-            b = np.array(self._blocked)
-            blocked["ts_ms"] = arr.arrived_ms[b]
-            blocked["kind"] = int(EventKind.BLOCKED)
-            blocked["interaction_id"] = self.id_offset + b + 1
-            blocked["agent_id"] = NONE
-            blocked["queue_id"] = self._q_id[arr.queue_index[b]]
-            blocked["channel"] = self._q_channel[arr.queue_index[b]]
-            blocked["value"] = NONE
-        events = np.concatenate([arrived, blocked, routed])
+        voicemail = routed["channel"][routed["kind"] == int(EventKind.VOICEMAIL)]
+        np.add.at(self._voicemail, voicemail.astype(np.int64), 1)
+        lo, hi = self._flushed, self.loop.next_arrival
+        events = np.concatenate([
+            self._source_events(np.arange(lo, hi), EventKind.ARRIVED),
+            self._source_events(self.loop.take_blocked(), EventKind.BLOCKED),
+            routed,
+        ])
         events = events[np.argsort(events["ts_ms"], kind="stable")]
-        self.summary.events += len(events)
+        self._events += len(events)
         if self.store is not None and len(events):
             self.store.add_interactions(self._interactions(lo, hi))
             self.store.append(events)
         self._flushed = hi
-        self._blocked = []
-        self._pending_n = 0
 
     def _interactions(self, lo: int, hi: int) -> list[Interaction]:
         arr = self.arrivals
@@ -323,4 +222,4 @@ class Simulation:
 
     def finish(self) -> None:
         self.flush()
-        self.summary.still_waiting = self.router.waiting
+        self._still_waiting = self.router.waiting

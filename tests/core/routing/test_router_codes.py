@@ -13,7 +13,7 @@ def test_compiled_codes_equal_the_model() -> None:
     for kind in ("ENQUEUED", "OFFERED", "ACCEPTED", "NO_ANSWER", "OVERFLOW_STEP", "ENDED",
                  "ABANDONED", "VOICEMAIL", "AGENT_STATE", "AGENT_MODE"):
         assert c[f"EV_{kind}"] == EventKind[kind]
-    for state in ("AVAILABLE", "BUSY", "AWAY"):
+    for state in ("AVAILABLE", "BUSY", "WRAP_UP", "AWAY", "OFFLINE"):
         assert c[f"ST_{state}"] == AgentState[state]
     assert c["BLENDED"] == BlendProfile.BLENDED
     assert c["NC"] == max(Channel) + 1

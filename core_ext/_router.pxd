@@ -1,0 +1,156 @@
+# Declarations of the compiled router, for modules that drive it without Python calls
+# in between (the simulation loop). Attributes are declared here, not in the .pyx.
+
+cimport cython
+from libcpp.unordered_map cimport unordered_map
+
+# Codes from core.model (checked by tests/core/routing/test_router_codes.py via codes()).
+cdef enum:
+    PHONE = 1
+    CHAT = 2
+    CALLBACK = 5
+    OUTBOUND_CALL = 7
+    NC = 8
+
+    EV_ENQUEUED = 2
+    EV_OFFERED = 3
+    EV_ACCEPTED = 4
+    EV_NO_ANSWER = 5
+    EV_OVERFLOW_STEP = 6
+    EV_ENDED = 9
+    EV_ABANDONED = 10
+    EV_VOICEMAIL = 11
+    EV_AGENT_STATE = 12
+    EV_AGENT_MODE = 13
+
+    ST_AVAILABLE = 1
+    ST_BUSY = 2
+    ST_WRAP_UP = 3
+    ST_AWAY = 4
+    ST_OFFLINE = 6
+
+    BLENDED = 3
+
+    S_FREE = 0
+    S_WAITING = 1
+    S_OFFERED = 2
+    S_CONNECTED = 3
+
+    STRAT_LONGEST_IDLE = 0
+    STRAT_LEAST_OCCUPIED = 1
+    STRAT_HIGHEST_PROFICIENCY = 2
+    STRAT_FEWEST_HANDLED = 3
+    STRAT_ROUND_ROBIN = 4
+
+# Error codes returned to the wrapper (it turns them into rejection reasons).
+cdef enum:
+    OK = 0
+    E_UNKNOWN_INTERACTION = -1
+    E_UNKNOWN_AGENT = -2
+    E_DUPLICATE = -3
+    E_WRONG_STATE = -4
+    E_NOT_THEIRS = -5
+    E_UNKNOWN_QUEUE = -6
+    E_CHANNEL = -7
+    E_LANGUAGE = -8
+    E_PRIORITY = -9
+
+
+# Final: calls from other modules go straight to the C functions, not through a vtable.
+@cython.final
+cdef class RouterCore:
+    # -- agents (static attributes come from the wrapper) --
+    cdef public int A, Q, L, P, S
+    cdef readonly long long[:] a_id
+    cdef unsigned long long[:] a_langs
+    cdef signed char[:, :] a_prof
+    cdef int[:] a_group
+    cdef signed char[:] a_blend
+    cdef short[:, :] a_cap
+    cdef public object a_load_arr, a_mode_arr, a_switches_arr, a_state_arr, a_handled_arr
+    cdef short[:, :] a_load
+    cdef signed char[:] a_ready, a_state, a_mode, a_open  # open: ready with room
+    cdef long long[:] a_last_switch, a_last_activity, a_occ  # occ: per-mille load sum
+    cdef int[:] a_switches, a_handled
+    # -- queues and their overflow levels (level 0 = the queue itself) --
+    cdef readonly long long[:] q_target
+    cdef long long[:] q_id, q_noanswer, q_voicemail
+    cdef readonly signed char[:] q_channel
+    cdef signed char[:] q_work, q_strategy
+    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr, q_waiting
+    cdef public object q_waiting_arr
+    cdef long long[:, :] lv_after
+    cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
+    cdef unsigned long long[:, :] lv_groups  # 0: any group
+    # Agents as bitsets (W words): who could ever take (queue, language, level) work,
+    # and who can take a channel right now (ready, with room).
+    cdef int W, LV
+    cdef unsigned long long[:, :] static_elig  # row (q * L + language) * LV + level
+    cdef unsigned long long[:, :] avail  # row: channel
+    cdef int n_open
+    # -- interaction pool --
+    cdef public int capacity, high_water
+    cdef long long[:] i_id, i_arrived, i_seq, i_deadline, i_offered_at
+    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang, i_gen
+    cdef signed char[:] i_state, i_level
+    cdef int[:] free_slots
+    cdef int n_free
+    cdef unordered_map[long long, int] slot_of
+    cdef unordered_map[long long, int] agent_of
+    cdef unordered_map[long long, int] queue_of
+    # -- classes --
+    cdef int K
+    cdef int[:] c_first, c_last, c_count, active, active_pos
+    cdef signed char[:] c_blocked
+    cdef int n_active
+    # -- floor-wide --
+    cdef long long seq_counter, switch_cost_ms
+    # Timers (no answer, voicemail, overflow steps) in a min-heap by due time; an entry
+    # is stale when its slot's generation has moved on since it was pushed.
+    cdef long long[:] t_due
+    cdef int[:] t_slot, t_gen
+    cdef int t_n
+    cdef bint unblock_pending
+    cdef public int outbound_threshold
+    cdef int n_live_waiting
+    cdef bint gate_was_open
+    cdef public int n_waiting
+    # -- outputs --
+    cdef long long[:, :] ev
+    cdef object ev_arr
+    cdef public Py_ssize_t n_ev
+    cdef int[:] dec_slot, dec_agent, heap
+    cdef object dec_slot_arr, dec_agent_arr
+
+    cdef void _emit(self, long long ts, int kind, long long iid, long long aid,
+                    long long qid, long long ch, long long value)
+    cdef bint _before(self, int s, int t)
+    cdef void _link(self, int s)
+    cdef void _unlink(self, int s)
+    cdef void _unblock_all(self)
+    cdef void _free(self, int s)
+    cdef int _total_load(self, int a)
+    cdef bint _voice_active(self, int a)
+    cdef bint _can_take(self, int a, int ch)
+    cdef void _refresh(self, int a)
+    cdef void _report_state(self, int a, int presence, long long now)
+    cpdef int enqueue(self, long long iid, int q, int lang, int prio, long long arrived,
+                      long long now)
+    cpdef int set_presence(self, long long aid, int state, long long now)
+    cpdef int accept(self, long long iid, long long aid, long long now)
+    cpdef int release(self, long long iid, long long aid, long long now, int outcome)
+    cpdef int abandon(self, long long iid, long long now)
+    cdef int _held_by(self, long long iid, long long aid, int state)
+    cdef int _slot(self, long long iid)
+    cdef int _agent(self, long long aid)
+    cdef long long _next_due(self, int s)
+    cdef void _schedule(self, int s)
+    cdef void _pop_timer(self)
+    cdef void _run_timers(self, long long now)
+    cdef bint _head_before(self, int k1, int k2)
+    cdef void _heap_push(self, int k, int* n)
+    cdef int _heap_pop(self, int* n)
+    cdef bint _feasible(self, int s, bint gate_open)
+    cdef int _best(self, int s, long long now, bint gate_open)
+    cdef void _offer(self, int s, int a, long long now)
+    cpdef int assign(self, long long now)

@@ -1,0 +1,10 @@
+"""The compiled simulation loop."""
+
+from core_ext import compiled
+
+_loop = compiled("_sim_loop")
+SimLoop = _loop.SimLoop
+SHIFT_START: int = _loop.SHIFT_START
+SHIFT_END: int = _loop.SHIFT_END
+
+__all__ = ["SHIFT_END", "SHIFT_START", "SimLoop"]
