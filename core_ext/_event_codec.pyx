@@ -63,6 +63,28 @@ cpdef tuple encode_flat(event_t[:] events, long long first_seq, list details):
     return out
 
 
+cpdef tuple encode_values(event_t[:] events, long long first_seq):
+    """Like encode_flat for a batch without details, leaving seq to SQLite (the next
+    rowid, which the caller's transaction makes first_seq + i): seven values a row,
+    (ts_ms, kind, interaction_id, agent_id, queue_id, channel, value)."""
+    cdef Py_ssize_t n = events.shape[0]
+    cdef Py_ssize_t i, base
+    cdef tuple out = PyTuple_New(n * 7)
+    cdef event_t* e
+    for i in range(n):
+        e = &events[i]
+        e.seq = first_seq + i
+        base = i * 7
+        _put(out, base, e.ts_ms)
+        _put(out, base + 1, e.kind)
+        _put(out, base + 2, _nullable(e.interaction_id))
+        _put(out, base + 3, _nullable(e.agent_id))
+        _put(out, base + 4, _nullable(e.queue_id))
+        _put(out, base + 5, _nullable(e.channel))
+        _put(out, base + 6, _nullable(e.value))
+    return out
+
+
 cdef inline long long _code(object v):
     if v is None:
         return -1
@@ -97,3 +119,44 @@ cpdef object decode_rows(object rows, Py_ssize_t size_hint=1024):
         e.value = _code(row[7])
         n += 1
     return out[:n].copy() if n < cap else out
+
+
+# Matches core.model.INTERACTION_DTYPE.
+ctypedef packed struct interaction_t:
+    long long id
+    signed char channel
+    signed char direction
+    short language
+    int queue_id
+    short priority
+    long long arrived_ms
+    signed char number_type
+
+cdef enum:
+    INTERACTION_NCOLS = 9
+
+
+cpdef tuple encode_interactions(interaction_t[:] items, tuple languages, list numbers):
+    """Flat parameter tuple for a multi-row INSERT of interactions, in the column order
+    (id, channel, direction, language, queue_id, priority, customer_number,
+    customer_number_type, arrived_ms). ``languages`` maps the language index to its
+    code; ``numbers`` holds one customer number (or None) per row."""
+    cdef Py_ssize_t n = items.shape[0]
+    if len(numbers) != n:
+        raise ValueError(f"{len(numbers)} numbers for {n} interactions")
+    cdef Py_ssize_t i, base
+    cdef tuple out = PyTuple_New(n * INTERACTION_NCOLS)
+    cdef interaction_t* r
+    for i in range(n):
+        r = &items[i]
+        base = i * INTERACTION_NCOLS
+        _put(out, base, r.id)
+        _put(out, base + 1, r.channel)
+        _put(out, base + 2, r.direction)
+        _put(out, base + 3, languages[r.language])
+        _put(out, base + 4, _nullable(r.queue_id))
+        _put(out, base + 5, r.priority)
+        _put(out, base + 6, numbers[i])
+        _put(out, base + 7, r.number_type)
+        _put(out, base + 8, r.arrived_ms)
+    return out

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.model import Channel, NumberType, Outcome, WorkMode
+from core.model import Channel, Outcome, WorkMode
 from core.simulation.scenario import Scenario
 
 NEVER = np.iinfo(np.int64).max
@@ -116,12 +117,20 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> Arrivals:
     )
 
 
-def customer_number(customer: int, mobile: bool, language: str) -> tuple[str, NumberType]:
-    """A made-up but well-formed number for a customer (stable per customer)."""
-    cc = _COUNTRY.get(language, "44")
-    digits = f"{(customer * 7919 + 1234567) % 10_000_000:07d}"
-    prefix = {"44": ("7700", "20"), "380": ("67", "44"), "7": ("916", "495"),
-              "48": ("512", "22"), "34": ("612", "91"), "39": ("347", "06"),
-              "33": ("6", "1")}.get(cc, ("7", "2"))
-    number = f"+{cc}{prefix[0] if mobile else prefix[1]}{digits}"
-    return number, NumberType.MOBILE if mobile else NumberType.LANDLINE
+#: Mobile and landline prefixes after the country code, per country code.
+_PREFIX = {"44": ("7700", "20"), "380": ("67", "44"), "7": ("916", "495"), "48": ("512", "22"),
+           "34": ("612", "91"), "39": ("347", "06"), "33": ("6", "1")}
+
+
+def customer_numbers(customer: np.ndarray, mobile: np.ndarray,
+                     language: Sequence[str]) -> list[str]:
+    """Made-up but well-formed numbers, stable per customer: one per row, for the
+    row's customer index, mobile flag and language (which picks the country)."""
+    heads = {}
+    for lang in set(language):
+        cc = _COUNTRY.get(lang, "44")
+        mob, land = _PREFIX.get(cc, ("7", "2"))
+        heads[lang] = (f"+{cc}{land}", f"+{cc}{mob}")
+    digits = ((customer.astype(np.int64) * 7919 + 1234567) % 10_000_000).tolist()
+    return [f"{heads[lang][m]}{d:07d}"
+            for lang, m, d in zip(language, mobile.tolist(), digits, strict=True)]

@@ -17,14 +17,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.model import EVENT_DTYPE, NONE, Channel, Direction, EventKind, Interaction
+from core.model import (
+    EVENT_DTYPE,
+    INTERACTION_DTYPE,
+    NONE,
+    Channel,
+    Direction,
+    EventKind,
+    NumberType,
+)
 from core.routing import Router
-from core.simulation.arrivals import Arrivals, customer_number, generate, local_midnight_ms
+from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
 from core.simulation.scenario import Scenario
 from core.store import Store
 from core_ext.sim_loop import SHIFT_END, SHIFT_START, SimLoop
 
 log = logging.getLogger(__name__)
+
+_VOICE = [int(Channel.PHONE), int(Channel.CALLBACK), int(Channel.OUTBOUND_CALL)]
 
 #: Columns of the loop's per-channel counters.
 _ARRIVED, _ANSWERED, _IN_TARGET, _AFTER_WAIT, _ABANDONED, _BLOCKED, _WAIT_MS = range(7)
@@ -90,6 +100,8 @@ class Simulation:
         self._q_channel = np.array([int(q.queue.channel) for q in queues], dtype=np.int16)
         self._q_id = np.array([q.queue.id for q in queues], dtype=np.int64)
         language = {name: i for i, name in enumerate(self.floor.languages)}
+        self._q_language = np.array([language[q.queue.language] for q in queues],
+                                    dtype=np.int16)
         wrap_ms = np.zeros(int(max(Channel)) + 1, dtype=np.int64)
         for ch, m in scenario.channels.items():
             wrap_ms[int(ch)] = int(m.wrap_up_s * 1000)
@@ -101,7 +113,7 @@ class Simulation:
         self.loop = self.loop_class(
             self.router._core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
             arr.patience_ms, arr.outcome,
-            np.array([language[q.queue.language] for q in queues], dtype=np.int32),
+            self._q_language.astype(np.int32),
             wrap_ms, scenario.phone_lines, self.id_offset, self.start_ms)
         self._flushed = 0  # arrivals written to the store so far
         self._voicemail = np.zeros(len(wrap_ms), dtype=np.int64)
@@ -202,23 +214,33 @@ class Simulation:
         events = events[np.argsort(events["ts_ms"], kind="stable")]
         self._events += len(events)
         if self.store is not None and len(events):
-            self.store.add_interactions(self._interactions(lo, hi))
+            self._store_interactions(lo, hi)
             self.store.append(events)
         self._flushed = hi
 
-    def _interactions(self, lo: int, hi: int) -> list[Interaction]:
+    def _store_interactions(self, lo: int, hi: int) -> None:
+        """Arrivals lo..hi as interaction rows; calls carry the customer's number."""
         arr = self.arrivals
-        out = []
-        for i in range(lo, hi):
-            qp = self.floor.queues[int(arr.queue_index[i])]
-            q = qp.queue
-            number, ntype = "", 0
-            if q.channel in (Channel.PHONE, Channel.CALLBACK, Channel.OUTBOUND_CALL):
-                number, ntype = customer_number(int(arr.customer[i]), bool(arr.mobile[i]),
-                                                q.language)
-            out.append(Interaction(self.id_offset + i + 1, q.channel, Direction.INBOUND,
-                                   q.language, q.id, 0, number, int(arr.arrived_ms[i]), ntype))
-        return out
+        qi = arr.queue_index[lo:hi]
+        items = np.zeros(hi - lo, dtype=INTERACTION_DTYPE)
+        items["id"] = self.id_offset + np.arange(lo + 1, hi + 1)
+        items["channel"] = self._q_channel[qi]
+        items["direction"] = int(Direction.INBOUND)
+        items["language"] = self._q_language[qi]
+        items["queue_id"] = self._q_id[qi]
+        items["arrived_ms"] = arr.arrived_ms[lo:hi]
+        numbers: list[str | None] = [None] * (hi - lo)
+        calls = np.flatnonzero(np.isin(items["channel"], _VOICE))
+        if len(calls):
+            mobile = arr.mobile[lo:hi][calls]
+            items["number_type"][calls] = np.where(mobile, int(NumberType.MOBILE),
+                                                   int(NumberType.LANDLINE))
+            langs = self.floor.languages
+            made = customer_numbers(arr.customer[lo:hi][calls], mobile,
+                                    [langs[x] for x in items["language"][calls].tolist()])
+            for k, number in zip(calls.tolist(), made, strict=True):
+                numbers[k] = number
+        self.store.add_interaction_array(items, self.floor.languages, numbers)
 
     def finish(self) -> None:
         self.flush()

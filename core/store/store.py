@@ -14,6 +14,7 @@ import numpy as np
 
 from core.model import (
     EVENT_DTYPE,
+    INTERACTION_DTYPE,
     Agent,
     Event,
     EventKind,
@@ -26,13 +27,18 @@ from core.model import (
 from core.phone_numbers import classify_number
 from core.store.database import open_database
 from core.store.migrations import schema_version
-from core_ext.event_codec import decode_rows, encode_flat
+from core_ext.event_codec import decode_rows, encode_flat, encode_interactions, encode_values
 
 #: Rows per INSERT statement: fewer, larger statements cut per-row call overhead.
-#: 100 rows x 9 columns stays far below SQLite's bound-parameter limit.
+#: Batches without details bind seven values a row (seq is the next rowid), so they
+#: take larger statements; both stay far below SQLite's bound-parameter limit.
 ROWS_PER_STATEMENT = 100
+ROWS_PER_VALUES_STATEMENT = 1000
 
-_EVENT_COLUMNS = "seq, ts_ms, kind, interaction_id, agent_id, queue_id, channel, value"
+_VALUE_COLUMNS = "ts_ms, kind, interaction_id, agent_id, queue_id, channel, value"
+_EVENT_COLUMNS = f"seq, {_VALUE_COLUMNS}"
+_INTERACTION_COLUMNS = ("id, channel, direction, language, queue_id, priority, customer_number,"
+                        " customer_number_type, arrived_ms")
 _KNOWN_KINDS = np.array([int(k) for k in EventKind], dtype=np.int16)
 
 
@@ -41,6 +47,15 @@ def _insert_sql(rows: int) -> str:
     return (
         f"INSERT INTO events ({_EVENT_COLUMNS}, detail) VALUES " + ",".join([one] * rows)
     )
+
+
+def _insert_values_sql(rows: int) -> str:
+    return f"INSERT INTO events ({_VALUE_COLUMNS}) VALUES " + ",".join(["(?,?,?,?,?,?,?)"] * rows)
+
+
+def _insert_interactions_sql(rows: int) -> str:
+    return (f"INSERT INTO interactions ({_INTERACTION_COLUMNS}) VALUES "
+            + ",".join(["(?,?,?,?,?,?,?,?,?)"] * rows))
 
 
 def _now_ms() -> int:
@@ -83,6 +98,8 @@ class Store:
         self._conn = conn
         self.path = path
         self._insert_full = _insert_sql(ROWS_PER_STATEMENT)
+        self._insert_values_full = _insert_values_sql(ROWS_PER_VALUES_STATEMENT)
+        self._insert_interactions_full = _insert_interactions_sql(ROWS_PER_STATEMENT)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -133,17 +150,17 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             first = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").get
-            for start in range(0, n, ROWS_PER_STATEMENT):
-                stop = min(start + ROWS_PER_STATEMENT, n)
-                params = encode_flat(
-                    arr[start:stop],
-                    first + start,
-                    None if detail_json is None else detail_json[start:stop],
-                )
-                sql = self._insert_full if stop - start == ROWS_PER_STATEMENT else (
-                    _insert_sql(stop - start)
-                )
-                conn.execute(sql, params)
+            if detail_json is None:
+                self._insert_values(arr, first)
+            else:
+                for start in range(0, n, ROWS_PER_STATEMENT):
+                    stop = min(start + ROWS_PER_STATEMENT, n)
+                    params = encode_flat(arr[start:stop], first + start,
+                                         detail_json[start:stop])
+                    sql = self._insert_full if stop - start == ROWS_PER_STATEMENT else (
+                        _insert_sql(stop - start)
+                    )
+                    conn.execute(sql, params)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -151,6 +168,18 @@ class Store:
         if arr is not events and isinstance(events, np.ndarray):
             events["seq"] = arr["seq"]
         return SeqRange(first, first + n - 1)
+
+    def _insert_values(self, arr: np.ndarray, first: int) -> None:
+        """Rows without details; SQLite numbers them, and must number them as we did."""
+        conn, n = self._conn, len(arr)
+        for start in range(0, n, ROWS_PER_VALUES_STATEMENT):
+            stop = min(start + ROWS_PER_VALUES_STATEMENT, n)
+            sql = (self._insert_values_full if stop - start == ROWS_PER_VALUES_STATEMENT
+                   else _insert_values_sql(stop - start))
+            conn.execute(sql, encode_values(arr[start:stop], first + start))
+        if conn.last_insert_rowid() != first + n - 1:
+            raise RuntimeError(f"events were numbered up to {conn.last_insert_rowid()}, "
+                               f"expected {first + n - 1}")
 
     @staticmethod
     def _checked_array(events: np.ndarray) -> np.ndarray:
@@ -250,6 +279,29 @@ class Store:
     def max_interaction_id(self) -> int:
         return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
 
+    def add_interaction_array(self, items: np.ndarray, languages: Sequence[str],
+                              numbers: list[str | None]) -> None:
+        """Store interactions given columnar (INTERACTION_DTYPE; ``language`` indexes
+        ``languages``), with one customer number or None per row, in one transaction."""
+        if items.dtype != INTERACTION_DTYPE:
+            raise TypeError(f"interactions array has dtype {items.dtype}, "
+                            f"expected {INTERACTION_DTYPE}")
+        items = np.ascontiguousarray(items)
+        n = len(items)
+        if len(numbers) != n:
+            raise ValueError(f"{len(numbers)} numbers for {n} interactions")
+        if n and not 0 <= int(items["language"].min()) <= int(items["language"].max()) < len(
+                languages):
+            raise ValueError(f"a language index is outside the {len(languages)} languages")
+        langs = tuple(languages)
+        with self._conn:
+            for start in range(0, n, ROWS_PER_STATEMENT):
+                stop = min(start + ROWS_PER_STATEMENT, n)
+                sql = (self._insert_interactions_full if stop - start == ROWS_PER_STATEMENT
+                       else _insert_interactions_sql(stop - start))
+                self._conn.execute(sql, encode_interactions(items[start:stop], langs,
+                                                            numbers[start:stop]))
+
     def add_interactions(
         self, interactions: Iterable[Interaction], region: str | None = None
     ) -> None:
@@ -265,8 +317,7 @@ class Store:
             )
         with self._conn:
             self._conn.executemany(
-                "INSERT INTO interactions (id, channel, direction, language, queue_id,"
-                " priority, customer_number, customer_number_type, arrived_ms)"
+                f"INSERT INTO interactions ({_INTERACTION_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )

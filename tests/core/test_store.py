@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import apsw
 import numpy as np
 import pytest
@@ -14,7 +16,9 @@ from core.model import (
     Event,
     EventKind,
     NumberType,
+    Vocabulary,
     events_to_array,
+    interactions_to_array,
 )
 from core.store import Store
 from core.store.migrations import LATEST_VERSION, MIGRATIONS
@@ -198,3 +202,36 @@ def test_a_version_1_database_is_migrated_on_open(db_path) -> None:
         assert c.pragma("user_version") == LATEST_VERSION
         names = [r[0] for r in c.execute("SELECT name FROM schema_migrations ORDER BY version")]
         assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_columnar_interactions_store_the_same_rows(tmp_path) -> None:
+    items = [dataclasses.replace(it, number_type=NumberType.MOBILE if i % 2 else
+                                 NumberType.UNKNOWN)
+             for i, it in enumerate(floor_data.interactions())]
+    vocab = Vocabulary(tuple(dict.fromkeys(it.language for it in items)), ())
+    rows = {}
+    for how in ("objects", "columns"):
+        with Store.open(tmp_path / f"{how}.sqlite") as s:
+            s.add_queues(floor_data.QUEUES)
+            if how == "objects":
+                s.add_interactions(items)
+            else:
+                s.add_interaction_array(interactions_to_array(items, vocab), vocab.languages,
+                                        [it.customer_number or None for it in items])
+            rows[how] = s.connection.execute("SELECT * FROM interactions ORDER BY id").fetchall()
+    assert rows["objects"] == rows["columns"] and len(rows["columns"]) == len(items)
+
+
+def test_columnar_interactions_refuse_bad_input_whole(store: Store) -> None:
+    store.add_queues(floor_data.QUEUES)
+    items = floor_data.interactions()
+    vocab = Vocabulary(tuple(dict.fromkeys(it.language for it in items)), ())
+    arr = interactions_to_array(items, vocab)
+    numbers = [None] * len(items)
+    with pytest.raises(TypeError, match="expected"):
+        store.add_interaction_array(np.zeros(2, dtype=EVENT_DTYPE), vocab.languages, [None] * 2)
+    with pytest.raises(ValueError, match="numbers for"):
+        store.add_interaction_array(arr, vocab.languages, numbers[:-1])
+    with pytest.raises(ValueError, match="language index"):
+        store.add_interaction_array(arr, vocab.languages[:1], numbers)
+    assert store.max_interaction_id() == 0
