@@ -1,17 +1,24 @@
 """Simulator speed and memory (issue 4). The load scenarios run with routing and
-storing, as `floorboard simulate` does; the goal for load_10k is under 10 s."""
+storing, as `floorboard simulate` does; the goal for load_10k is under 10 s. The
+peer is a SimPy model of the load_1k day (benchmarks/peers/simpy_floor.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from benchmarks.peers import simpy_floor
 from core.config.scenario import load_scenario
+from core.simulation.arrivals import generate
 from core.simulation.engine import Simulation
+from core.simulation.scenario import Scenario
 from core.store import Store
 from tests.conftest import REPO
 
@@ -60,3 +67,53 @@ def test_memory_stays_flat_over_seven_days(benchmark) -> None:
     print(f"\nMEMORY normal_day_28, 7 days at full speed: peak RSS {mb[0]} MB after day 1, "
           f"{mb[-1]} MB after day 7")
     assert mb[-1] <= 1.25 * mb[0]
+
+
+def _longest_idle(scenario: Scenario) -> Scenario:
+    """The scenario with every queue on longest-idle routing, as the peer routes."""
+    queues = tuple(dataclasses.replace(q, queue=dataclasses.replace(q.queue,
+                                                                     strategy="longest_idle"))
+                   for q in scenario.floor.queues)
+    return dataclasses.replace(scenario, floor=dataclasses.replace(scenario.floor,
+                                                                   queues=queues))
+
+
+def _overall_sl(pairs: list[tuple[int, int]]) -> float:
+    return sum(a for a, _ in pairs) / sum(b for _, b in pairs)
+
+
+def test_load_1k_day_against_simpy(benchmark, record_time) -> None:
+    """Issue 4: our simulator at least 50x faster than a SimPy model of the same
+    load_1k day, and the two agree on service level within 2 percentage points."""
+    scenario = _longest_idle(load_scenario("load_1k"))
+    workload = "sim_load_1k_day_longest_idle"
+    ours = []
+    benchmark.pedantic(lambda: ours.append(Simulation(scenario).run()), rounds=3,
+                       iterations=1)
+    record_time(workload, "ours", benchmark)
+
+    # The peer gets the very same contacts: the same draws from the same seed.
+    arrivals = generate(scenario, np.random.default_rng(scenario.seed))
+    t0 = time.perf_counter()
+    peer = simpy_floor.run(scenario, arrivals)
+    peer_s = time.perf_counter() - t0
+    record_time(workload, "SimPy", peer_s)
+
+    summary = ours[-1]
+    print()
+    for ch, cs in sorted(summary.by_channel.items()):
+        p = peer[int(ch)]
+        print(f"SL {ch.name:<11} ours {cs.service_level:7.2%}  SimPy {p.service_level:7.2%}  "
+              f"(answered {cs.answered:,} / {p.answered:,}, abandoned {cs.abandoned:,} / "
+              f"{p.abandoned:,})")
+        assert abs(cs.service_level - p.service_level) <= 0.02, ch.name
+    ours_sl = _overall_sl([(cs.answered_in_target, cs.answered + cs.missed)
+                           for cs in summary.by_channel.values()])
+    peer_sl = _overall_sl([(p.in_target, p.answered + p.abandoned) for p in peer.values()])
+    print(f"SL overall     ours {ours_sl:7.2%}  SimPy {peer_sl:7.2%}")
+    assert abs(ours_sl - peer_sl) <= 0.02
+    if benchmark.stats is not None:
+        ratio = peer_s / benchmark.stats.stats.median
+        print(f"SimPy {peer_s:.1f} s, ours {benchmark.stats.stats.median:.2f} s: {ratio:.0f}x "
+              f"(goal 50x: {'met' if ratio >= 50 else 'NOT MET'})")
+        assert ratio >= 50

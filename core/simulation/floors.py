@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
-from core.routing.policy import BlendPolicy, FloorPolicy, OverflowStep, QueuePolicy
+from core.routing.policy import (
+    DEFAULT_SLA_S,
+    BlendPolicy,
+    FloorPolicy,
+    OverflowStep,
+    QueuePolicy,
+)
 
 LANGS = ("en", "es", "it", "fr", "uk", "ru", "pl")
 SKILLS = ("care", "sales", "billing")
@@ -30,7 +36,7 @@ def generated_floor(n_agents: int = 1000, seed: int = 3) -> FloorPolicy:
                                                                  Channel.CHAT) else ()
         queues.append(QueuePolicy(
             Queue(i + 1, f"q{i + 1}", ch, "sales" if sales else rng.choice(["care", "billing"]),
-                  lang, 20, _STRATEGIES[i % len(_STRATEGIES)]),
+                  lang, DEFAULT_SLA_S[ch], _STRATEGIES[i % len(_STRATEGIES)]),
             work=WorkMode.SALES if sales else WorkMode.CARE,
             min_proficiency=2,
             overflow=steps,
