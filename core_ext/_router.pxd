@@ -56,59 +56,71 @@ cdef enum:
     E_PRIORITY = -9
 
 
+# One row of core.model.EVENT_DTYPE (the router writes the store's rows directly).
+ctypedef packed struct event_row:
+    long long seq
+    long long ts_ms
+    short kind
+    long long interaction_id
+    int agent_id
+    int queue_id
+    short channel
+    long long value
+
+
 # Final: calls from other modules go straight to the C functions, not through a vtable.
 @cython.final
 cdef class RouterCore:
     # -- agents (static attributes come from the wrapper) --
     cdef public int A, Q, L, P, S
-    cdef readonly long long[:] a_id
-    cdef unsigned long long[:] a_langs
-    cdef signed char[:, :] a_prof
-    cdef int[:] a_group
-    cdef signed char[:] a_blend
-    cdef short[:, :] a_cap
+    cdef readonly long long[::1] a_id
+    cdef unsigned long long[::1] a_langs
+    cdef signed char[:, ::1] a_prof
+    cdef int[::1] a_group
+    cdef signed char[::1] a_blend
+    cdef short[:, ::1] a_cap
     cdef public object a_load_arr, a_mode_arr, a_switches_arr, a_state_arr, a_handled_arr
-    cdef short[:, :] a_load
-    cdef signed char[:] a_ready, a_state, a_mode, a_open  # open: ready with room
-    cdef long long[:] a_last_switch, a_last_activity, a_occ  # occ: per-mille load sum
-    cdef int[:] a_switches, a_handled
+    cdef short[:, ::1] a_load
+    cdef signed char[::1] a_ready, a_state, a_mode, a_open  # open: ready with room
+    cdef long long[::1] a_last_switch, a_last_activity, a_occ  # occ: per-mille load sum
+    cdef int[::1] a_switches, a_handled
     # -- queues and their overflow levels (level 0 = the queue itself) --
-    cdef readonly long long[:] q_target
-    cdef long long[:] q_id, q_noanswer, q_voicemail
-    cdef readonly signed char[:] q_channel
-    cdef signed char[:] q_work, q_strategy
-    cdef int[:] q_skill, q_lang2, q_nlevels, q_rr, q_waiting
+    cdef readonly long long[::1] q_target
+    cdef long long[::1] q_id, q_noanswer, q_voicemail
+    cdef readonly signed char[::1] q_channel
+    cdef signed char[::1] q_work, q_strategy
+    cdef int[::1] q_skill, q_lang2, q_nlevels, q_rr, q_waiting
     cdef public object q_waiting_arr
-    cdef long long[:, :] lv_after
-    cdef signed char[:, :] lv_minprof, lv_lang2, lv_anylang
-    cdef unsigned long long[:, :] lv_groups  # 0: any group
+    cdef long long[:, ::1] lv_after
+    cdef signed char[:, ::1] lv_minprof, lv_lang2, lv_anylang
+    cdef unsigned long long[:, ::1] lv_groups  # 0: any group
     # Agents as bitsets (W words): who could ever take (queue, language, level) work,
     # and who can take a channel right now (ready, with room).
     cdef int W, LV
-    cdef unsigned long long[:, :] static_elig  # row (q * L + language) * LV + level
-    cdef unsigned long long[:, :] avail  # row: channel
+    cdef unsigned long long[:, ::1] static_elig  # row (q * L + language) * LV + level
+    cdef unsigned long long[:, ::1] avail  # row: channel
     cdef int n_open
     # -- interaction pool --
     cdef public int capacity, high_water
-    cdef long long[:] i_id, i_arrived, i_seq, i_deadline, i_offered_at
-    cdef int[:] i_queue, i_agent, i_class, i_next, i_prev, i_lang, i_gen
-    cdef signed char[:] i_state, i_level
-    cdef int[:] free_slots
+    cdef long long[::1] i_id, i_arrived, i_seq, i_deadline, i_offered_at
+    cdef int[::1] i_queue, i_agent, i_class, i_next, i_prev, i_lang, i_gen
+    cdef signed char[::1] i_state, i_level
+    cdef int[::1] free_slots
     cdef int n_free
     cdef unordered_map[long long, int] slot_of
     cdef unordered_map[long long, int] agent_of
     cdef unordered_map[long long, int] queue_of
     # -- classes --
     cdef int K
-    cdef int[:] c_first, c_last, c_count, active, active_pos
-    cdef signed char[:] c_blocked
+    cdef int[::1] c_first, c_last, c_count, active, active_pos
+    cdef signed char[::1] c_blocked
     cdef int n_active
     # -- floor-wide --
     cdef long long seq_counter, switch_cost_ms
     # Timers (no answer, voicemail, overflow steps) in a min-heap by due time; an entry
     # is stale when its slot's generation has moved on since it was pushed.
-    cdef long long[:] t_due
-    cdef int[:] t_slot, t_gen
+    cdef long long[::1] t_due
+    cdef int[::1] t_slot, t_gen
     cdef int t_n
     cdef bint unblock_pending
     cdef public int outbound_threshold
@@ -116,10 +128,10 @@ cdef class RouterCore:
     cdef bint gate_was_open
     cdef public int n_waiting
     # -- outputs --
-    cdef long long[:, :] ev
+    cdef event_row[::1] ev
     cdef object ev_arr
     cdef public Py_ssize_t n_ev
-    cdef int[:] dec_slot, dec_agent, heap
+    cdef int[::1] dec_slot, dec_agent, heap
     cdef object dec_slot_arr, dec_agent_arr
 
     cdef void _emit(self, long long ts, int kind, long long iid, long long aid,

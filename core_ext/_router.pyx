@@ -36,7 +36,6 @@ def codes():
     }
 
 
-cdef int EV_COLS = 7  # ts, kind, interaction, agent, queue, channel, value
 
 
 cdef extern from *:
@@ -53,7 +52,7 @@ cdef class RouterCore:
                  q_noanswer, q_voicemail, lv_after, lv_minprof, lv_lang2, lv_anylang,
                  lv_groups, static_elig, int n_languages, int n_priorities,
                  long long switch_cost_ms,
-                 int outbound_threshold, int capacity=1024):
+                 int outbound_threshold, event_dtype, int capacity=1024):
         self.A = len(a_id)
         self.Q = len(q_id)
         self.L = n_languages
@@ -130,7 +129,7 @@ cdef class RouterCore:
         self.t_gen = np.zeros(1024, dtype=np.int32)
         self.t_n = 0
         self.unblock_pending = False
-        self.ev_arr = np.zeros((4096, EV_COLS), dtype=np.int64)
+        self.ev_arr = np.zeros(4096, dtype=event_dtype)
         self.ev = self.ev_arr
         self.capacity = 0
         self._grow(max(capacity, 16))
@@ -175,22 +174,23 @@ cdef class RouterCore:
     cdef void _emit(self, long long ts, int kind, long long iid, long long aid,
                            long long qid, long long ch, long long value):
         if self.n_ev == self.ev.shape[0]:
-            bigger = np.zeros((2 * self.ev.shape[0], EV_COLS), dtype=np.int64)
+            bigger = np.zeros(2 * self.ev.shape[0], dtype=self.ev_arr.dtype)
             bigger[: self.n_ev] = self.ev_arr
             self.ev_arr = bigger
             self.ev = bigger
-        cdef Py_ssize_t n = self.n_ev
-        self.ev[n, 0] = ts
-        self.ev[n, 1] = kind
-        self.ev[n, 2] = iid
-        self.ev[n, 3] = aid
-        self.ev[n, 4] = qid
-        self.ev[n, 5] = ch
-        self.ev[n, 6] = value
-        self.n_ev = n + 1
+        cdef event_row* e = &self.ev[self.n_ev]
+        e.seq = 0
+        e.ts_ms = ts
+        e.kind = <short>kind
+        e.interaction_id = iid
+        e.agent_id = <int>aid
+        e.queue_id = <int>qid
+        e.channel = <short>ch
+        e.value = value
+        self.n_ev += 1
 
     def take_events(self):
-        """Events since the last call: an (n, 7) int64 array, -1 for none."""
+        """Events since the last call: an EVENT_DTYPE array (seq 0), -1 for none."""
         out = np.array(self.ev_arr[: self.n_ev])
         self.n_ev = 0
         return out

@@ -72,25 +72,25 @@ cdef class SimLoop:
     """State of one run: the arrivals, what became of each, the schedule, counters."""
 
     cdef RouterCore core
-    cdef long long[:] arrived, handle, patience
-    cdef int[:] qidx
-    cdef signed char[:] outcome
+    cdef long long[::1] arrived, handle, patience
+    cdef int[::1] qidx
+    cdef signed char[::1] outcome
     cdef public object status_arr
-    cdef signed char[:] status
+    cdef signed char[::1] status
     cdef Py_ssize_t n
     cdef public Py_ssize_t next_arrival
     cdef public long long now
     cdef long long id_offset
-    cdef int[:] q_lang
-    cdef long long[:] q_target
+    cdef int[::1] q_lang
+    cdef long long[::1] q_target
     cdef long long wrap_ms[NC]
-    cdef int[:] phone_queues
+    cdef int[::1] phone_queues
     cdef int phone_lines, phone_connected
-    cdef signed char[:] on_shift
+    cdef signed char[::1] on_shift
     cdef vector[Scheduled] heap
     cdef long long seq
     cdef public object counters_arr  # (NC, N_COUNTERS) int64
-    cdef long long[:, :] counters
+    cdef long long[:, ::1] counters
     cdef vector[long long] blocked
 
     def __init__(self, RouterCore core, arrived, qidx, handle, patience, outcome,

@@ -190,6 +190,7 @@ class Router:
             n_priorities=MAX_PRIORITY + 1,
             switch_cost_ms=floor.blend.switch_cost_s * 1000,
             outbound_threshold=floor.blend.outbound_inbound_threshold,
+            event_dtype=EVENT_DTYPE,
             capacity=capacity,
         )
 
@@ -273,9 +274,9 @@ class Router:
         iids = np.ascontiguousarray(interaction_ids, dtype=np.int64)
         if outcomes is None:
             outcomes = np.full(len(iids), int(Outcome.RESOLVED), dtype=np.int32)
-        _same_length(iids, agent_ids, outcomes)
-        if not np.isin(outcomes, list(_OUTCOMES)).all():
+        elif not np.isin(outcomes, list(_OUTCOMES)).all():
             raise ValueError("release_many: an outcome is not an Outcome code")
+        _same_length(iids, agent_ids, outcomes)
         rc = np.zeros(len(iids), dtype=np.int32)
         self._core.release_batch(iids, np.ascontiguousarray(agent_ids, dtype=np.int64), now,
                                  np.ascontiguousarray(outcomes, dtype=np.int32), rc)
@@ -303,13 +304,7 @@ class Router:
 
     def take_events(self) -> np.ndarray:
         """Events since the last call, for the store (seq is given there)."""
-        raw = self._core.take_events()
-        out = np.zeros(len(raw), dtype=EVENT_DTYPE)
-        for j, name in enumerate(("ts_ms", "kind", "interaction_id", "agent_id", "queue_id",
-                                  "channel", "value")):
-            out[name] = raw[:, j]
-        out["seq"] = 0
-        return out
+        return self._core.take_events()
 
     def overflow_step(self, interaction_id: int) -> int | None:
         """The overflow step an interaction has reached (0: none), or None if unknown."""
