@@ -4,27 +4,21 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
+
+def _extension(name: str, language: str = "c") -> Extension:
+    return Extension(
+        f"core_ext.{name}",
+        [f"core_ext/{name}.pyx"],
+        include_dirs=[numpy.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        language=language,
+    )
+
+
 extensions = [
-    Extension(
-        "core_ext._event_codec",
-        ["core_ext/_event_codec.pyx"],
-        include_dirs=[numpy.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-    ),
-    Extension(
-        "core_ext._router",
-        ["core_ext/_router.pyx"],
-        include_dirs=[numpy.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        language="c++",
-    ),
-    Extension(
-        "core_ext._sim_loop",
-        ["core_ext/_sim_loop.pyx"],
-        include_dirs=[numpy.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        language="c++",
-    ),
+    _extension("_event_codec"),
+    _extension("_router", "c++"),
+    _extension("_sim_loop", "c++"),
 ]
 
 setup(

@@ -8,21 +8,12 @@ core_ext.event_codec. -1 in an array is NULL in SQLite, and back.
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.ref cimport Py_INCREF
 
+from core_ext._rows cimport event_t
+
 import numpy as np
 
-# Matches core.model.EVENT_DTYPE field for field (numpy structured dtypes are packed).
-ctypedef packed struct event_t:
-    long long seq
-    long long ts_ms
-    short kind
-    long long interaction_id
-    int agent_id
-    int queue_id
-    short channel
-    long long value
-
 cdef enum:
-    NCOLS = 9  # the eight columns above plus detail
+    NCOLS = 9  # the eight columns of event_t plus detail
 
 
 cdef inline object _nullable(long long v):

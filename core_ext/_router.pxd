@@ -4,6 +4,8 @@
 cimport cython
 from libcpp.unordered_map cimport unordered_map
 
+from core_ext._rows cimport event_t
+
 # Codes from core.model (checked by tests/core/routing/test_router_codes.py via codes()).
 cdef enum:
     PHONE = 1
@@ -54,18 +56,6 @@ cdef enum:
     E_CHANNEL = -7
     E_LANGUAGE = -8
     E_PRIORITY = -9
-
-
-# One row of core.model.EVENT_DTYPE (the router writes the store's rows directly).
-ctypedef packed struct event_row:
-    long long seq
-    long long ts_ms
-    short kind
-    long long interaction_id
-    int agent_id
-    int queue_id
-    short channel
-    long long value
 
 
 # Final: calls from other modules go straight to the C functions, not through a vtable.
@@ -128,7 +118,7 @@ cdef class RouterCore:
     cdef bint gate_was_open
     cdef public int n_waiting
     # -- outputs --
-    cdef event_row[::1] ev
+    cdef event_t[::1] ev  # the store's rows (core.model.EVENT_DTYPE), written directly
     cdef object ev_arr
     cdef public Py_ssize_t n_ev
     cdef int[::1] dec_slot, dec_agent, heap

@@ -178,7 +178,7 @@ cdef class RouterCore:
             bigger[: self.n_ev] = self.ev_arr
             self.ev_arr = bigger
             self.ev = bigger
-        cdef event_row* e = &self.ev[self.n_ev]
+        cdef event_t* e = &self.ev[self.n_ev]
         e.seq = 0
         e.ts_ms = ts
         e.kind = <short>kind
