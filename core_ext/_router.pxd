@@ -112,7 +112,6 @@ cdef class RouterCore:
     cdef long long[::1] t_due
     cdef int[::1] t_slot, t_gen
     cdef int t_n
-    cdef bint unblock_pending
     cdef public int outbound_threshold
     cdef int n_live_waiting
     cdef bint gate_was_open
@@ -126,15 +125,16 @@ cdef class RouterCore:
 
     cdef void _emit(self, long long ts, int kind, long long iid, long long aid,
                     long long qid, long long ch, long long value)
-    cdef bint _before(self, int s, int t)
-    cdef void _link(self, int s)
-    cdef void _unlink(self, int s)
-    cdef void _unblock_all(self)
-    cdef void _free(self, int s)
-    cdef int _total_load(self, int a)
-    cdef bint _voice_active(self, int a)
-    cdef bint _can_take(self, int a, int ch)
-    cdef void _refresh(self, int a)
+    cdef bint _before(self, int s, int t) noexcept
+    cdef void _link(self, int s) noexcept
+    cdef void _unlink(self, int s) noexcept
+    cdef void _unblock_all(self) noexcept
+    cdef void _unblock_for(self, int a, unsigned int channels) noexcept
+    cdef void _free(self, int s) noexcept
+    cdef int _total_load(self, int a) noexcept
+    cdef bint _voice_active(self, int a) noexcept
+    cdef bint _can_take(self, int a, int ch) noexcept
+    cdef void _refresh(self, int a) noexcept
     cdef void _report_state(self, int a, int presence, long long now)
     cpdef int enqueue(self, long long iid, int q, int lang, int prio, long long arrived,
                       long long now)
@@ -142,17 +142,19 @@ cdef class RouterCore:
     cpdef int accept(self, long long iid, long long aid, long long now)
     cpdef int release(self, long long iid, long long aid, long long now, int outcome)
     cpdef int abandon(self, long long iid, long long now)
-    cdef int _held_by(self, long long iid, long long aid, int state)
-    cdef int _slot(self, long long iid)
-    cdef int _agent(self, long long aid)
-    cdef long long _next_due(self, int s)
+    cdef int _held_by(self, long long iid, long long aid, int state) noexcept
+    cdef int _slot(self, long long iid) noexcept
+    cdef int _agent(self, long long aid) noexcept
+    cdef long long _next_due(self, int s) noexcept
     cdef void _schedule(self, int s)
-    cdef void _pop_timer(self)
+    cdef void _pop_timer(self) noexcept
     cdef void _run_timers(self, long long now)
-    cdef bint _head_before(self, int k1, int k2)
-    cdef void _heap_push(self, int k, int* n)
-    cdef int _heap_pop(self, int* n)
-    cdef bint _feasible(self, int s, bint gate_open)
-    cdef int _best(self, int s, long long now, bint gate_open)
+    cdef bint _head_before(self, int k1, int k2) noexcept
+    cdef void _heap_push(self, int k, int* n) noexcept
+    cdef int _heap_pop(self, int* n) noexcept
+    cdef bint _feasible(self, int s, bint gate_open) noexcept
+    cdef int _best(self, int s, long long now, bint gate_open) noexcept
+    cdef int _best_round_robin(self, int row, int ch, int work, int start,
+                               long long now) noexcept
     cdef void _offer(self, int s, int a, long long now)
     cpdef int assign(self, long long now)

@@ -128,7 +128,6 @@ cdef class RouterCore:
         self.t_slot = np.zeros(1024, dtype=np.int32)
         self.t_gen = np.zeros(1024, dtype=np.int32)
         self.t_n = 0
-        self.unblock_pending = False
         self.ev_arr = np.zeros(4096, dtype=event_dtype)
         self.ev = self.ev_arr
         self.capacity = 0
@@ -197,13 +196,13 @@ cdef class RouterCore:
 
     # -- class lists ------------------------------------------------------------------
 
-    cdef bint _before(self, int s, int t):
+    cdef bint _before(self, int s, int t) noexcept:
         """Is s ahead of t within one class: earlier arrival, then lower sequence."""
         if self.i_arrived[s] != self.i_arrived[t]:
             return self.i_arrived[s] < self.i_arrived[t]
         return self.i_seq[s] < self.i_seq[t]
 
-    cdef void _link(self, int s):
+    cdef void _link(self, int s) noexcept:
         cdef int k = self.i_class[s]
         cdef int t = self.c_last[k]
         while t >= 0 and self._before(s, t):
@@ -231,7 +230,7 @@ cdef class RouterCore:
         if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
             self.n_live_waiting += 1
 
-    cdef void _unlink(self, int s):
+    cdef void _unlink(self, int s) noexcept:
         cdef int k = self.i_class[s]
         cdef int p = self.i_prev[s]
         cdef int n = self.i_next[s]
@@ -259,12 +258,29 @@ cdef class RouterCore:
         if self.q_channel[self.i_queue[s]] == PHONE or self.q_channel[self.i_queue[s]] == CHAT:
             self.n_live_waiting -= 1
 
-    cdef void _unblock_all(self):
+    cdef void _unblock_all(self) noexcept:
         cdef int j
         for j in range(self.n_active):
             self.c_blocked[self.active[j]] = 0
 
-    cdef void _free(self, int s):
+    cdef void _unblock_for(self, int a, unsigned int channels) noexcept:
+        """Agent a just became able to take these channels (a bit per channel): the
+        blocked classes whose head a could serve are tried again, and only those."""
+        cdef int j, k, s, q
+        cdef int w = a >> 6
+        cdef unsigned long long bit = (<unsigned long long>1) << (a & 63)
+        for j in range(self.n_active):
+            k = self.active[j]
+            if not self.c_blocked[k]:
+                continue
+            s = self.c_first[k]
+            q = self.i_queue[s]
+            if not (channels >> self.q_channel[q]) & 1:
+                continue
+            if self.static_elig[(q * self.L + self.i_lang[s]) * self.LV + self.i_level[s], w] & bit:
+                self.c_blocked[k] = 0
+
+    cdef void _free(self, int s) noexcept:
         self.i_gen[s] += 1
         self.slot_of.erase(self.i_id[s])
         self.i_state[s] = S_FREE
@@ -274,17 +290,17 @@ cdef class RouterCore:
 
     # -- agents ------------------------------------------------------------------------
 
-    cdef int _total_load(self, int a):
+    cdef int _total_load(self, int a) noexcept:
         cdef int c, t = 0
         for c in range(NC):
             t += self.a_load[a, c]
         return t
 
-    cdef bint _voice_active(self, int a):
+    cdef bint _voice_active(self, int a) noexcept:
         return (self.a_load[a, PHONE] + self.a_load[a, CALLBACK]
                 + self.a_load[a, OUTBOUND_CALL]) > 0
 
-    cdef bint _can_take(self, int a, int ch):
+    cdef bint _can_take(self, int a, int ch) noexcept:
         """ROUTE-2: a call takes the agent whole and waits for open chats to end;
         chats, tickets and e-mails fill up to capacity while no call is active."""
         if self.a_cap[a, ch] <= 0 or self._voice_active(a):
@@ -293,13 +309,16 @@ cdef class RouterCore:
             return self.a_load[a, CHAT] == 0
         return self.a_load[a, ch] < self.a_cap[a, ch]
 
-    cdef void _refresh(self, int a):
+    cdef void _refresh(self, int a) noexcept:
         cdef int ch, w = a >> 6
         cdef unsigned long long bit = (<unsigned long long>1) << (a & 63)
         cdef bint any_room = False, ok
+        cdef unsigned int opened = 0
         for ch in range(1, NC):
             ok = self.a_ready[a] and self._can_take(a, ch)
             if ok:
+                if not self.avail[ch, w] & bit:
+                    opened |= 1u << ch
                 self.avail[ch, w] |= bit
                 any_room = True
             else:
@@ -311,6 +330,8 @@ cdef class RouterCore:
             if self.a_cap[a, ch] > 0:
                 occ += (self.a_load[a, ch] * 1000) // self.a_cap[a, ch]
         self.a_occ[a] = occ
+        if opened:
+            self._unblock_for(a, opened)
 
     cdef void _report_state(self, int a, int presence, long long now):
         cdef int shown = presence
@@ -358,7 +379,6 @@ cdef class RouterCore:
         cdef bint ready = state == ST_AVAILABLE
         if ready and not self.a_ready[a]:
             self.a_last_activity[a] = now
-            self.unblock_pending = True
         self.a_ready[a] = ready
         self._refresh(a)
         self._report_state(a, state, now)
@@ -387,7 +407,6 @@ cdef class RouterCore:
         self._emit(now, EV_ENDED, iid, aid, self.q_id[q], self.q_channel[q], outcome)
         self._free(s)
         self._report_state(a, ST_AVAILABLE if self.a_ready[a] else self.a_state[a], now)
-        self.unblock_pending = True
         return OK
 
     cpdef int abandon(self, long long iid, long long now):
@@ -401,7 +420,6 @@ cdef class RouterCore:
         elif self.i_state[s] == S_OFFERED:
             self.a_load[a, self.q_channel[q]] -= 1
             self._refresh(a)
-            self.unblock_pending = True
         else:
             return E_WRONG_STATE
         self._emit(now, EV_ABANDONED, iid, self.a_id[a] if a >= 0 else -1, self.q_id[q],
@@ -446,7 +464,7 @@ cdef class RouterCore:
         for i in range(iid.shape[0]):
             rc[i] = self.release(iid[i], aid[i], now, outcome[i])
 
-    cdef int _held_by(self, long long iid, long long aid, int state):
+    cdef int _held_by(self, long long iid, long long aid, int state) noexcept:
         """The slot of iid when it is in `state` with agent aid, else an error code."""
         cdef int s = self._slot(iid)
         if s < 0:
@@ -460,13 +478,13 @@ cdef class RouterCore:
             return E_NOT_THEIRS
         return s
 
-    cdef int _slot(self, long long iid):
+    cdef int _slot(self, long long iid) noexcept:
         cdef unordered_map[long long, int].iterator it = self.slot_of.find(iid)
         if it == self.slot_of.end():
             return E_UNKNOWN_INTERACTION
         return deref(it).second
 
-    cdef int _agent(self, long long aid):
+    cdef int _agent(self, long long aid) noexcept:
         cdef unordered_map[long long, int].iterator it = self.agent_of.find(aid)
         if it == self.agent_of.end():
             return E_UNKNOWN_AGENT
@@ -490,7 +508,7 @@ cdef class RouterCore:
 
     # -- timers: no answer, voicemail, overflow steps ------------------------------------
 
-    cdef long long _next_due(self, int s):
+    cdef long long _next_due(self, int s) noexcept:
         cdef int q = self.i_queue[s]
         cdef long long due = NEVER
         if self.i_state[s] == S_WAITING:
@@ -526,7 +544,7 @@ cdef class RouterCore:
         self.t_slot[i] = s
         self.t_gen[i] = self.i_gen[s]
 
-    cdef void _pop_timer(self):
+    cdef void _pop_timer(self) noexcept:
         self.t_n -= 1
         cdef long long due = self.t_due[self.t_n]
         cdef int slot = self.t_slot[self.t_n], gen = self.t_gen[self.t_n]
@@ -587,7 +605,7 @@ cdef class RouterCore:
 
     # -- the decision --------------------------------------------------------------------
 
-    cdef bint _head_before(self, int k1, int k2):
+    cdef bint _head_before(self, int k1, int k2) noexcept:
         """Class order by its head: priority, then SLA deadline, then arrival order."""
         cdef int s = self.c_first[k1]
         cdef int t = self.c_first[k2]
@@ -599,7 +617,7 @@ cdef class RouterCore:
             return self.i_deadline[s] < self.i_deadline[t]
         return self.i_seq[s] < self.i_seq[t]
 
-    cdef void _heap_push(self, int k, int* n):
+    cdef void _heap_push(self, int k, int* n) noexcept:
         cdef int i = n[0]
         cdef int parent
         n[0] += 1
@@ -612,7 +630,7 @@ cdef class RouterCore:
             else:
                 break
 
-    cdef int _heap_pop(self, int* n):
+    cdef int _heap_pop(self, int* n) noexcept:
         cdef int top = self.heap[0]
         n[0] -= 1
         self.heap[0] = self.heap[n[0]]
@@ -631,7 +649,7 @@ cdef class RouterCore:
             i = m
         return top
 
-    cdef bint _feasible(self, int s, bint gate_open):
+    cdef bint _feasible(self, int s, bint gate_open) noexcept:
         cdef int q = self.i_queue[s]
         cdef int ch = self.q_channel[q]
         if ch == OUTBOUND_CALL and not gate_open:
@@ -643,7 +661,7 @@ cdef class RouterCore:
                 return True
         return False
 
-    cdef int _best(self, int s, long long now, bint gate_open):
+    cdef int _best(self, int s, long long now, bint gate_open) noexcept:
         """The best agent for slot s, or -1."""
         cdef int q = self.i_queue[s]
         cdef int ch = self.q_channel[q]
@@ -654,6 +672,8 @@ cdef class RouterCore:
         cdef int work = self.q_work[q]
         cdef int strategy = self.q_strategy[q]
         cdef int rr = self.q_rr[q]
+        if strategy == STRAT_ROUND_ROBIN:
+            return self._best_round_robin(row, ch, work, (rr + 1) % self.A, now)
         cdef int best = -1
         cdef long long b0 = 0, b1 = 0, b2 = 0
         cdef long long k0, k1, k2
@@ -688,6 +708,38 @@ cdef class RouterCore:
                     b2 = k2
         return best
 
+    cdef int _best_round_robin(self, int row, int ch, int work, int start,
+                               long long now) noexcept:
+        """Round robin: the first eligible agent after the last one served, going round
+        the floor in file order (as _best ranks them, so the same choice), except that
+        an agent who would have to switch care<->sales comes after one who would not.
+        Stops at the first agent who needs no switch instead of ranking everyone."""
+        cdef int i, w, a, k0
+        cdef int first1 = -1, first2 = -1
+        cdef unsigned long long bits
+        cdef unsigned long long low = ((<unsigned long long>1) << (start & 63)) - 1
+        cdef int ws = start >> 6
+        for i in range(self.W + 1):
+            w = (ws + i) % self.W
+            bits = self.static_elig[row, w] & self.avail[ch, w]
+            if i == 0:
+                bits &= ~low
+            elif i == self.W:
+                bits &= low
+            while bits:
+                a = (w << 6) + __builtin_ctzll(bits)
+                bits &= bits - 1
+                k0 = 0
+                if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
+                    k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
+                if k0 == 0:
+                    return a
+                if k0 == 1 and first1 < 0:
+                    first1 = a
+                elif k0 == 2 and first2 < 0:
+                    first2 = a
+        return first1 if first1 >= 0 else first2
+
     cdef void _offer(self, int s, int a, long long now):
         cdef int q = self.i_queue[s]
         cdef int ch = self.q_channel[q]
@@ -714,9 +766,6 @@ cdef class RouterCore:
         (read them with decisions())."""
         if self.t_n > 0 and self.t_due[0] <= now:
             self._run_timers(now)
-        if self.unblock_pending:
-            self._unblock_all()
-            self.unblock_pending = False
         cdef bint gate_open = self.n_live_waiting < self.outbound_threshold
         if gate_open and not self.gate_was_open:
             self._unblock_all()

@@ -127,7 +127,7 @@ cdef class SimLoop:
         """Schedule an event from Python (shift starts and ends, before the run)."""
         self._push(t, kind, a, b)
 
-    cdef void _push(self, long long t, int kind, long long a, long long b):
+    cdef void _push(self, long long t, int kind, long long a, long long b) noexcept:
         self.seq += 1
         cdef Scheduled e
         e.t = t
@@ -145,7 +145,7 @@ cdef class SimLoop:
             i = parent
         self.heap[i] = e
 
-    cdef Scheduled _pop(self):
+    cdef Scheduled _pop(self) noexcept:
         cdef Scheduled top = self.heap[0]
         cdef Scheduled last = self.heap.back()
         self.heap.pop_back()
@@ -165,10 +165,10 @@ cdef class SimLoop:
         self.heap[i] = last
         return top
 
-    cdef inline long long _next_scheduled(self):
+    cdef inline long long _next_scheduled(self) noexcept:
         return self.heap[0].t if self.heap.size() else NEVER
 
-    cdef inline long long _next_arrival_t(self):
+    cdef inline long long _next_arrival_t(self) noexcept:
         return self.arrived[self.next_arrival] if self.next_arrival < self.n else NEVER
 
     # -- the loop -----------------------------------------------------------------------
