@@ -253,6 +253,8 @@ def _write(
         dest.create_scalar_function("fb_scrub", scrub, 1, deterministic=True)
         for table, col in _text_columns(dest):
             dest.execute(f"UPDATE {table} SET {col} = fb_scrub({col}) WHERE {col} IS NOT NULL")
+        for sql in schema.ANALYST_INDEXES:
+            dest.execute(sql)
         last_seq, events = dest.execute("SELECT coalesce(max(seq), 0), count(*) FROM events").get
         interactions = dest.execute("SELECT count(*) FROM interactions").get
         dest.execute(

@@ -45,9 +45,15 @@ def _v2_lookup_rows(conn: apsw.Connection) -> None:
     _fill_lookups(conn)
 
 
+def _v3_event_blocks(conn: apsw.Connection) -> None:
+    for sql in schema.V3_EVENT_BLOCKS:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
+    ("event time map instead of per-row event indexes", _v3_event_blocks),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -27,6 +27,7 @@ from core.model import (
 from core.phone_numbers import classify_number
 from core.store.database import open_database
 from core.store.migrations import schema_version
+from core.store.schema import EVENT_BLOCK
 from core_ext.event_codec import decode_rows, encode_flat, encode_interactions, encode_values
 
 #: Rows per INSERT statement: fewer, larger statements cut per-row call overhead.
@@ -161,6 +162,7 @@ class Store:
                         _insert_sql(stop - start)
                     )
                     conn.execute(sql, params)
+            self._map_blocks(arr["ts_ms"], first)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -180,6 +182,24 @@ class Store:
         if conn.last_insert_rowid() != first + n - 1:
             raise RuntimeError(f"events were numbered up to {conn.last_insert_rowid()}, "
                                f"expected {first + n - 1}")
+
+    def _map_blocks(self, ts_ms: np.ndarray, first: int) -> None:
+        """Record the time span of each block the batch seq first.. falls in (a block
+        partly filled by the previous batch is widened)."""
+        n = len(ts_ms)
+        seqs = np.arange(first, first + n)
+        starts = np.flatnonzero(np.r_[True, (seqs[1:] - 1) % EVENT_BLOCK == 0])
+        lo = np.minimum.reduceat(ts_ms, starts).tolist()
+        hi = np.maximum.reduceat(ts_ms, starts).tolist()
+        ends = np.r_[starts[1:], n] - 1
+        self._conn.executemany(
+            "INSERT INTO event_blocks (first_seq, last_seq, min_ts_ms, max_ts_ms)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (first_seq) DO UPDATE SET"
+            " last_seq = excluded.last_seq, min_ts_ms = min(min_ts_ms, excluded.min_ts_ms),"
+            " max_ts_ms = max(max_ts_ms, excluded.max_ts_ms)",
+            [((s - 1) // EVENT_BLOCK * EVENT_BLOCK + 1, e, a, b)
+             for s, e, a, b in zip((seqs[starts]).tolist(), (seqs[ends]).tolist(), lo, hi,
+                                   strict=True)])
 
     @staticmethod
     def _checked_array(events: np.ndarray) -> np.ndarray:
@@ -208,6 +228,23 @@ class Store:
         )
         hint = 1024 if limit is None else max(16, min(lim, 1 << 20))
         return decode_rows(cur, hint)
+
+    def seq_range(self, from_ms: int, to_ms: int) -> SeqRange:
+        """The smallest run of sequence numbers that holds every event with
+        from_ms <= ts_ms < to_ms (it may hold others too: filter by time)."""
+        first, last = self._conn.execute(
+            "SELECT min(first_seq), max(last_seq) FROM event_blocks"
+            " WHERE max_ts_ms >= ? AND min_ts_ms < ?", (from_ms, to_ms)).fetchone()
+        return SeqRange(1, 0) if first is None else SeqRange(first, last)
+
+    def read_time_range(self, from_ms: int, to_ms: int) -> np.ndarray:
+        """Events with from_ms <= ts_ms < to_ms, in seq order, as an EVENT_DTYPE array."""
+        span = self.seq_range(from_ms, to_ms)
+        cur = self._conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq BETWEEN ? AND ?"
+            " AND ts_ms >= ? AND ts_ms < ? ORDER BY seq",
+            (span.first, span.last, from_ms, to_ms))
+        return decode_rows(cur, max(16, min(span.count, 1 << 20)))
 
     def load_events(self, since_seq: int = 0, limit: int | None = None) -> list[Event]:
         """Events with seq > since_seq, in seq order, as Event objects (with details)."""

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.core.append_child import batch_size
+from tests.core.block_map import check_block_map
 
 CHILD = [sys.executable, "-m", "tests.core.append_child"]
 
@@ -62,6 +63,7 @@ def _check(db: Path, reported: set[int]) -> int:
             assert hi - lo + 1 == n, f"batch {b} is not contiguous"
         total, max_seq = conn.execute("SELECT count(*), max(seq) FROM events").fetchone()
         assert total == max_seq, "sequence numbers have a gap"
+        check_block_map(conn)
         return total
     finally:
         conn.close()

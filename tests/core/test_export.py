@@ -69,6 +69,13 @@ def test_pandas_reads_every_table_and_view(populated_store: Store, tmp_path: Pat
         names = [r[0] for r in c.execute(
             "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")]
         assert set(ANALYST_VIEWS) <= set(names)
+        # The live store keeps a time map only; analysts get per-row indexes.
+        plan = " ".join(r[3] for r in c.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE interaction_id = 3"))
+        assert "events_by_interaction" in plan
+        plan = " ".join(r[3] for r in c.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE ts_ms BETWEEN 1 AND 2"))
+        assert "events_by_time" in plan
         frames = {n: pd.read_sql_query(f"SELECT * FROM {n}", c) for n in names}
     assert len(frames["v_interactions"]) == len(floor_data.NUMBERS)
     assert len(frames["events"]) == len(floor_data.events())

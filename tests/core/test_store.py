@@ -7,6 +7,8 @@ import dataclasses
 import apsw
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.model import (
     EVENT_DTYPE,
@@ -24,6 +26,7 @@ from core.store import Store
 from core.store.migrations import LATEST_VERSION, MIGRATIONS
 from core.store.schema import APPLICATION_ID
 from tests import floor_data
+from tests.core.block_map import check_block_map
 
 
 def _events(n: int, t0: int = 1000) -> list[Event]:
@@ -235,3 +238,54 @@ def test_columnar_interactions_refuse_bad_input_whole(store: Store) -> None:
     with pytest.raises(ValueError, match="language index"):
         store.add_interaction_array(arr, vocab.languages[:1], numbers)
     assert store.max_interaction_id() == 0
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_time_ranges_read_exactly_the_events_in_them(tmp_path_factory, data) -> None:
+    # Batches of any size (across block borders), times mostly rising with some late
+    # reports, as a live source sends them; every range must read what a full scan does.
+    path = tmp_path_factory.mktemp("blocks") / "floor.sqlite"
+    with Store.open(path) as s:
+        t = 0
+        for n in data.draw(st.lists(st.integers(1, 3000), min_size=1, max_size=6)):
+            steps = data.draw(st.lists(st.integers(-5_000, 20_000), min_size=n, max_size=n))
+            arr = np.zeros(n, dtype=EVENT_DTYPE)
+            arr["ts_ms"] = np.maximum(0, t + np.cumsum(steps))
+            arr["kind"] = int(EventKind.ARRIVED)
+            t = int(arr["ts_ms"].max())
+            s.append(arr)
+        check_block_map(s.connection)
+        every = s.read_columns()
+        for _ in range(5):
+            lo = data.draw(st.integers(0, t + 1))
+            hi = data.draw(st.integers(lo, t + 2))
+            inside = every[(every["ts_ms"] >= lo) & (every["ts_ms"] < hi)]
+            np.testing.assert_array_equal(s.read_time_range(lo, hi), inside)
+            span = s.seq_range(lo, hi)
+            assert all(span.first <= x <= span.last for x in inside["seq"].tolist())
+
+
+def test_version_2_database_gets_the_time_map_for_its_events(db_path) -> None:
+    from core.store import migrations
+
+    conn = apsw.Connection(str(db_path))
+    conn.execute("BEGIN")
+    for number, (name, step) in enumerate(migrations.MIGRATIONS[:2], start=1):
+        step(conn)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute("PRAGMA user_version = 2")
+    conn.executemany("INSERT INTO events (seq, ts_ms, kind) VALUES (?, ?, 1)",
+                     [(i, 50_000 - i if i % 100 == 0 else i) for i in range(1, 10_001)])
+    conn.execute("COMMIT")
+    conn.close()
+    with Store.open(db_path) as s:
+        check_block_map(s.connection)
+        indexes = s.connection.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'"
+        ).fetchall()
+        assert indexes == []
+        assert s.append(_events(10, t0=60_000)).first == 10_001
+        check_block_map(s.connection)
+        assert len(s.read_time_range(49_000, 49_950)) == 10  # the late ones, seq 100..1000
