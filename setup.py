@@ -17,6 +17,7 @@ def _extension(name: str, language: str = "c") -> Extension:
 
 extensions = [
     _extension("_event_codec"),
+    _extension("_event_merge"),
     _extension("_router", "c++"),
     _extension("_sim_loop", "c++"),
 ]

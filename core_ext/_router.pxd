@@ -90,6 +90,9 @@ cdef class RouterCore:
     cdef unsigned long long[:, ::1] static_elig  # row (q * L + language) * LV + level
     cdef unsigned long long[:, ::1] avail  # row: channel
     cdef int n_open
+    # Agents who can take work of a mode (row: 1 care, 2 sales) without a switch: all
+    # but the blended agents now in the other mode.
+    cdef unsigned long long[:, ::1] mode_ok
     # -- interaction pool --
     cdef public int capacity, high_water
     cdef long long[::1] i_id, i_arrived, i_seq, i_deadline, i_offered_at
@@ -154,6 +157,8 @@ cdef class RouterCore:
     cdef int _heap_pop(self, int* n) noexcept
     cdef bint _feasible(self, int s, bint gate_open) noexcept
     cdef int _best(self, int s, long long now, bint gate_open) noexcept
+    cdef int _best_no_switch(self, int row, int ch, int work, int strategy,
+                             int skill) noexcept
     cdef int _best_round_robin(self, int row, int ch, int work, int start,
                                long long now) noexcept
     cdef void _offer(self, int s, int a, long long now)

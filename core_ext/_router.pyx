@@ -102,6 +102,13 @@ cdef class RouterCore:
         self.static_elig = static_elig
         self.avail = np.zeros((NC, self.W), dtype=np.uint64)
         self.n_open = 0
+        self.mode_ok = np.zeros((3, self.W), dtype=np.uint64)
+        for a in range(self.A):
+            if self.a_blend[a] != BLENDED:
+                self.mode_ok[1, a >> 6] |= (<unsigned long long>1) << (a & 63)
+                self.mode_ok[2, a >> 6] |= (<unsigned long long>1) << (a & 63)
+            else:
+                self.mode_ok[self.a_mode[a], a >> 6] |= (<unsigned long long>1) << (a & 63)
         self.q_nlevels = np.zeros(self.Q, dtype=np.int32)
         cdef int q, k
         for q in range(self.Q):
@@ -674,22 +681,23 @@ cdef class RouterCore:
         cdef int rr = self.q_rr[q]
         if strategy == STRAT_ROUND_ROBIN:
             return self._best_round_robin(row, ch, work, (rr + 1) % self.A, now)
-        cdef int best = -1
+        # Ranking: avoid care<->sales switches (ROUTE-5), then the queue's strategy,
+        # then longest idle, then the agent's place in the floor file (agents come in
+        # index order, so a tie keeps the first). Anyone who needs no switch beats
+        # everyone who does, so those are ranked first and on their own.
+        cdef int best = self._best_no_switch(row, ch, work, strategy, skill)
+        if best >= 0:
+            return best
         cdef long long b0 = 0, b1 = 0, b2 = 0
         cdef long long k0, k1, k2
         cdef int w, a
         cdef unsigned long long bits
         for w in range(self.W):
-            bits = self.static_elig[row, w] & self.avail[ch, w]
+            bits = self.static_elig[row, w] & self.avail[ch, w] & ~self.mode_ok[work, w]
             while bits:
                 a = (w << 6) + __builtin_ctzll(bits)
                 bits &= bits - 1
-                # Ranking: avoid care<->sales switches (ROUTE-5), then the queue's
-                # strategy, then longest idle, then the agent's place in the floor file
-                # (agents come in index order, so a tie keeps the first).
-                k0 = 0
-                if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
-                    k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
+                k0 = 2 if now - self.a_last_switch[a] < self.switch_cost_ms else 1
                 if strategy == STRAT_LONGEST_IDLE:
                     k1 = self.a_last_activity[a]
                 elif strategy == STRAT_LEAST_OCCUPIED:
@@ -706,6 +714,41 @@ cdef class RouterCore:
                     b0 = k0
                     b1 = k1
                     b2 = k2
+        return best
+
+    cdef int _best_no_switch(self, int row, int ch, int work, int strategy,
+                             int skill) noexcept:
+        """_best among the agents who need no switch: one tight loop per strategy."""
+        cdef int best = -1, w, a
+        cdef long long k1, t, b1 = 0, bt = 0
+        cdef unsigned long long bits
+        for w in range(self.W):
+            bits = self.static_elig[row, w] & self.avail[ch, w] & self.mode_ok[work, w]
+            if not bits:
+                continue
+            if strategy == STRAT_LONGEST_IDLE:
+                while bits:
+                    a = (w << 6) + __builtin_ctzll(bits)
+                    bits &= bits - 1
+                    t = self.a_last_activity[a]
+                    if best < 0 or t < bt:
+                        best = a
+                        bt = t
+                continue
+            while bits:
+                a = (w << 6) + __builtin_ctzll(bits)
+                bits &= bits - 1
+                if strategy == STRAT_LEAST_OCCUPIED:
+                    k1 = self.a_occ[a]
+                elif strategy == STRAT_HIGHEST_PROFICIENCY:
+                    k1 = -self.a_prof[a, skill]
+                else:
+                    k1 = self.a_handled[a]
+                t = self.a_last_activity[a]
+                if best < 0 or k1 < b1 or (k1 == b1 and t < bt):
+                    best = a
+                    b1 = k1
+                    bt = t
         return best
 
     cdef int _best_round_robin(self, int row, int ch, int work, int start,
@@ -745,6 +788,8 @@ cdef class RouterCore:
         cdef int ch = self.q_channel[q]
         cdef int work = self.q_work[q]
         if self.a_blend[a] == BLENDED and self.a_mode[a] != work:
+            self.mode_ok[self.a_mode[a], a >> 6] &= ~((<unsigned long long>1) << (a & 63))
+            self.mode_ok[work, a >> 6] |= (<unsigned long long>1) << (a & 63)
             self.a_mode[a] = work
             self.a_switches[a] += 1
             self.a_last_switch[a] = now

@@ -30,6 +30,7 @@ from core.routing import Router
 from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
 from core.simulation.scenario import Scenario
 from core.store import Store
+from core_ext.event_merge import merge_by_time
 from core_ext.sim_loop import SHIFT_END, SHIFT_START, SimLoop
 
 log = logging.getLogger(__name__)
@@ -206,12 +207,12 @@ class Simulation:
         voicemail = routed["channel"][routed["kind"] == int(EventKind.VOICEMAIL)]
         np.add.at(self._voicemail, voicemail.astype(np.int64), 1)
         lo, hi = self._flushed, self.loop.next_arrival
-        events = np.concatenate([
+        # Each part is in time order; at one instant the arrival comes first.
+        events = merge_by_time([
             self._source_events(np.arange(lo, hi), EventKind.ARRIVED),
             self._source_events(self.loop.take_blocked(), EventKind.BLOCKED),
             routed,
         ])
-        events = events[np.argsort(events["ts_ms"], kind="stable")]
         self._events += len(events)
         if self.store is not None and len(events):
             self._store_interactions(lo, hi)

@@ -24,8 +24,8 @@ except ImportError as e:
 """
 
 
-@pytest.mark.parametrize("module", ["core_ext._event_codec", "core_ext._router",
-                                    "core_ext._sim_loop"])
+@pytest.mark.parametrize("module", ["core_ext._event_codec", "core_ext._event_merge",
+                                    "core_ext._router", "core_ext._sim_loop"])
 def test_unbuilt_extension_fails_with_build_instructions(module: str) -> None:
     r = subprocess.run([sys.executable, "-c", BLOCK, module], cwd=REPO, capture_output=True,
                        text=True)
