@@ -5,6 +5,7 @@ peer is a SimPy model of the load_1k day (benchmarks/peers/simpy_floor.py)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 import tempfile
@@ -40,17 +41,25 @@ def test_load_day_with_routing_and_store(benchmark, name: str) -> None:
             sim = Simulation(scenario, store)
             results.append(sim.run())
 
-    benchmark.pedantic(run, setup=setup, rounds=1, iterations=1)
+    # The goal is for one core: the run is held to one (nothing in it is parallel, and
+    # this makes sure of it).
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        benchmark.pedantic(run, setup=setup, rounds=1, iterations=1)
+    finally:
+        os.sched_setaffinity(0, cpus)
     summary = results[-1]
     arrived = sum(s.arrived for s in summary.by_channel.values())
     assert arrived > 0.95 * scenario.interactions_per_day
     if benchmark.stats is not None:
         wall = benchmark.stats.stats.median
         print(f"\nSIM {name}: one day, {arrived:,} contacts, {summary.events:,} events "
-              f"routed and stored in {wall:.1f} s ({arrived / wall:,.0f} contacts/s)")
+              f"routed and stored in {wall:.1f} s on one core ({arrived / wall:,.0f} contacts/s)")
         if name == "load_10k":
-            verdict = "met" if wall < GOAL_LOAD_10K_S else "NOT MET yet"
-            print(f"GOAL load_10k under {GOAL_LOAD_10K_S:g} s: {verdict}")
+            print(f"GOAL load_10k under {GOAL_LOAD_10K_S:g} s on one core: "
+                  f"{'met' if wall < GOAL_LOAD_10K_S else 'NOT MET'}")
+            assert wall < GOAL_LOAD_10K_S
 
 
 def test_memory_stays_flat_over_seven_days(benchmark) -> None:
