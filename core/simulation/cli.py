@@ -34,7 +34,11 @@ def summary_table(summary: Summary, title: str) -> Table:
 
 def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None = None,
              speed: float | None = None, console: Console | None = None) -> int:
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            # Piped to a file or a CI log: rich would squeeze the table into 80 columns.
+            console = Console(width=120)
     sc = load_scenario(scenario)
     sc = dataclasses.replace(sc, days=days or sc.days, seed=sc.seed if seed is None else seed)
     started = time.perf_counter()
