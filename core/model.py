@@ -109,6 +109,31 @@ class EventKind(enum.IntEnum):
     AGENT_LOGIN = 14
     AGENT_LOGOUT = 15
     BLOCKED = 16  # no free phone line: a busy signal, the call never reached the IVR
+    COMPLAINT_RAISED = 17  # value = ComplaintCategory; the complaint's row holds the rest
+
+
+class ComplaintCategory(enum.IntEnum):
+    """What a complaint is about (ESC-1). The first four are the serious kinds that a
+    valid complaint belongs to by default (seed 000: 2-3 a month reach the manager)."""
+
+    HARM = 1
+    BILLING_ERROR = 2
+    LEGAL_THREAT = 3
+    REPEATED_FAILURE = 4
+    RUDENESS = 5
+    WAIT_TIME = 6
+    PRODUCT = 7
+    OTHER = 8
+
+
+SERIOUS_COMPLAINTS = frozenset({ComplaintCategory.HARM, ComplaintCategory.BILLING_ERROR,
+                                ComplaintCategory.LEGAL_THREAT,
+                                ComplaintCategory.REPEATED_FAILURE})
+
+
+class ComplaintSource(enum.Enum):
+    AGENT = "agent"  # raised by the agent, with a category and a note
+    TRANSCRIPT = "transcript"  # found in the customer's own words (chat, e-mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +176,19 @@ class Interaction:
     customer_number: str
     arrived_ms: int
     number_type: NumberType = NumberType.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    """A complaint as raised on an interaction, before any triage."""
+
+    raised_ms: int
+    category: ComplaintCategory
+    source: ComplaintSource
+    interaction_id: int | None = None
+    agent_id: int | None = None
+    customer_number: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +279,7 @@ LOOKUP_ENUMS: dict[str, type[enum.IntEnum]] = {
     "outcomes": Outcome,
     "number_types": NumberType,
     "event_kinds": EventKind,
+    "complaint_categories": ComplaintCategory,
 }
 
 

@@ -22,7 +22,8 @@ from core.simulation.scenario import (
 )
 
 _CHANNELS = {c.name.lower(): c for c in Channel}
-_TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing"}
+_TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing", "complaints"}
+_COMPLAINTS = {"rate", "serious_share", "prank_rate"}
 _SCENARIO = {"name", "floor", "generate_agents", "start", "days", "seed", "timezone"}
 _DEMAND = {"interactions_per_day", "hourly_shape", "weekly", "channels", "languages",
            "prank_share", "conversion"}
@@ -169,6 +170,12 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     conversion = _number(r, d, "conversion", ("demand",), 0.17)
     if prank >= 1 or conversion > 1:
         raise r.error(("demand",), "prank_share and conversion are shares (0..1)")
+    complaints = r.get(doc, "complaints", dict, (), {})
+    r.keys(complaints, _COMPLAINTS, ("complaints",))
+    rates = {k: _number(r, complaints, k, ("complaints",), 0.0) for k in _COMPLAINTS}
+    for key, value in rates.items():
+        if value > 1:
+            raise r.error(("complaints", key), f"a share (0..1), not {value}")
     return Scenario(
         name=r.get(sc, "name", str, p, Path(source).stem),
         floor=floor,
@@ -187,6 +194,9 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         phone_lines=int(_number(r, staffing, "phone_lines", ("staffing",), 0)),
         conversion=conversion,
         prank_share=prank,
+        complaint_rate=rates["rate"],
+        serious_complaint_share=rates["serious_share"],
+        prank_complaint_rate=rates["prank_rate"],
         timezone=r.get(sc, "timezone", str, p, "UTC"),
     )
 

@@ -33,7 +33,8 @@ class Arrivals:
     handle_ms: np.ndarray  # int64
     patience_ms: np.ndarray  # int64, NEVER: does not abandon
     outcome: np.ndarray  # int8, Outcome
-    customer: np.ndarray  # int64, index of a customer (repeat contacts share one)
+    customer: np.ndarray  # int64, index of a customer (repeat contacts share one); pranks
+    # come from a few numbers beyond the customer base
     mobile: np.ndarray  # bool
 
     def __len__(self) -> int:
@@ -103,6 +104,12 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> Arrivals:
     customers = max(1, n // 3)
     customer = (rng.pareto(1.2, n) * customers / 10).astype(np.int64) % customers
     mobile = rng.random(customers) < 0.7
+    # Pranksters are a few regulars, not customers (the numbers a floor learns to
+    # spot). A child stream: the draws above and their seeds' runs stay as they were.
+    pranks = rng.spawn(1)[0]
+    pranksters = max(3, customers // 500)
+    customer = np.where(prank, customers + pranks.integers(0, pranksters, n), customer)
+    mobile = np.concatenate([mobile, pranks.random(pranksters) < 0.9])
     patience_ms = np.full(n, NEVER, dtype=np.int64)
     finite = np.isfinite(patience)
     patience_ms[finite] = (patience[finite] * 1000).astype(np.int64)

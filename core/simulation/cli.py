@@ -63,6 +63,11 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
                 sim.run(lambda done: progress.update(task, completed=done))
     wall = time.perf_counter() - started
     console.print(summary_table(sim.summary, f"{sc.name}, {sc.days} day(s), seed {sc.seed}"))
+    if sim.summary.complaints:
+        console.print(f"{sim.summary.complaints:,} complaints raised, "
+                      f"{sim.summary.serious_complaints:,} of them in the serious categories "
+                      "(harm, billing error, legal threat, repeated failure); triage decides "
+                      "which are valid.")
     console.print(f"{sim.summary.events:,} events written to {db} in {wall:.1f} s; "
                   f"{sim.summary.still_waiting:,} still waiting at the end.")
     return 0

@@ -21,13 +21,18 @@ from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
     NONE,
+    SERIOUS_COMPLAINTS,
     Channel,
+    Complaint,
+    ComplaintCategory,
+    ComplaintSource,
     Direction,
     EventKind,
     NumberType,
 )
 from core.routing import Router
 from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
+from core.simulation.complaints import NOTES, draw_complaints
 from core.simulation.scenario import Scenario
 from core.store import Store
 from core_ext.event_merge import merge_by_time
@@ -36,6 +41,7 @@ from core_ext.sim_loop import SHIFT_END, SHIFT_START, SimLoop
 log = logging.getLogger(__name__)
 
 _VOICE = [int(Channel.PHONE), int(Channel.CALLBACK), int(Channel.OUTBOUND_CALL)]
+_SERIOUS = [int(c) for c in SERIOUS_COMPLAINTS]
 
 #: Columns of the loop's per-channel counters.
 _ARRIVED, _ANSWERED, _IN_TARGET, _AFTER_WAIT, _ABANDONED, _BLOCKED, _WAIT_MS = range(7)
@@ -72,6 +78,8 @@ class Summary:
     by_channel: dict[Channel, ChannelSummary] = field(default_factory=dict)
     still_waiting: int = 0
     events: int = 0
+    complaints: int = 0
+    serious_complaints: int = 0  # in the serious categories, pranksters' included
 
     def channel(self, ch: Channel) -> ChannelSummary:
         return self.by_channel.setdefault(ch, ChannelSummary())
@@ -92,6 +100,12 @@ class Simulation:
         self.flush_events = flush_events
         rng = np.random.default_rng(scenario.seed)
         self.arrivals: Arrivals = generate(scenario, rng)
+        # Per arrival, the category of the complaint it raises once served (0: none).
+        # Own stream: complaints leave every other draw of a seed as it was.
+        self.complaint_category = draw_complaints(scenario, self.arrivals.outcome,
+                                          np.random.default_rng([scenario.seed, 17]))
+        self._complaints = 0
+        self._serious = 0
         n = len(self.arrivals)
         self.router = Router(self.floor, capacity=max(1024, min(n, 1 << 16)))
         self.start_ms = local_midnight_ms(scenario.start, scenario.timezone)
@@ -171,7 +185,8 @@ class Simulation:
     @property
     def summary(self) -> Summary:
         """Counts so far, by channel (voicemail as of the last flush)."""
-        out = Summary(still_waiting=self._still_waiting, events=self._events)
+        out = Summary(still_waiting=self._still_waiting, events=self._events,
+                      complaints=self._complaints, serious_complaints=self._serious)
         counters = self.loop.counters_arr
         for ch in Channel:
             row = counters[int(ch)]
@@ -207,17 +222,47 @@ class Simulation:
         voicemail = routed["channel"][routed["kind"] == int(EventKind.VOICEMAIL)]
         np.add.at(self._voicemail, voicemail.astype(np.int64), 1)
         lo, hi = self._flushed, self.loop.next_arrival
-        # Each part is in time order; at one instant the arrival comes first.
+        raised = self._complaint_events(routed)
+        # Each part is in time order; at one instant the arrival comes first and a
+        # complaint after the end of the conversation it is raised on.
         events = merge_by_time([
             self._source_events(np.arange(lo, hi), EventKind.ARRIVED),
             self._source_events(self.loop.take_blocked(), EventKind.BLOCKED),
             routed,
+            raised,
         ])
         self._events += len(events)
+        self._complaints += len(raised)
+        self._serious += int(np.isin(raised["value"], _SERIOUS).sum())
         if self.store is not None and len(events):
             self._store_interactions(lo, hi)
+            self._store_complaints(raised)
             self.store.append(events)
         self._flushed = hi
+
+    def _complaint_events(self, routed: np.ndarray) -> np.ndarray:
+        """The complaints raised by the agents on the conversations that just ended."""
+        ended = routed[routed["kind"] == int(EventKind.ENDED)]
+        category = self.complaint_category[ended["interaction_id"] - self.id_offset - 1]
+        raised = ended[category > 0].copy()
+        raised["kind"] = int(EventKind.COMPLAINT_RAISED)
+        raised["value"] = category[category > 0]
+        return raised
+
+    def _store_complaints(self, raised: np.ndarray) -> None:
+        if not len(raised):
+            return
+        i = raised["interaction_id"] - self.id_offset - 1
+        arr = self.arrivals
+        langs = self.floor.languages
+        numbers = customer_numbers(arr.customer[i], arr.mobile[i],
+                                   [langs[x] for x in self._q_language[arr.queue_index[i]]])
+        voice = np.isin(raised["channel"], _VOICE).tolist()
+        self.store.add_complaints([
+            Complaint(int(r["ts_ms"]), ComplaintCategory(int(r["value"])),
+                      ComplaintSource.AGENT, int(r["interaction_id"]), int(r["agent_id"]),
+                      number if is_call else None, NOTES[ComplaintCategory(int(r["value"]))])
+            for r, number, is_call in zip(raised, numbers, voice, strict=True)])
 
     def _store_interactions(self, lo: int, hi: int) -> None:
         """Arrivals lo..hi as interaction rows; calls carry the customer's number."""

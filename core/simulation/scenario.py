@@ -69,6 +69,12 @@ class Scenario:
     phone_lines: int = 0  # 0: unlimited
     conversion: float = 0.17  # of sales interactions that are not pranks
     prank_share: float = 0.0  # time-wasters and pranks among inbound contacts
+    #: Of served contacts that are not pranks: how many complain, and of those how
+    #: many about something serious (harm, a billing error, a legal threat, repeated
+    #: failure). Pranksters complain at their own rate, about anything.
+    complaint_rate: float = 0.0
+    serious_complaint_share: float = 0.0
+    prank_complaint_rate: float = 0.0
     timezone: str = "UTC"
 
     def multiplier(self, day: dt.date) -> float:

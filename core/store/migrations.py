@@ -16,9 +16,11 @@ from core.model import LOOKUP_ENUMS
 from core.store import schema
 
 
-def _fill_lookups(conn: apsw.Connection, newest: dict[str, int] | None = None) -> None:
-    """Lookup rows for the enum members (up to ``newest[table]``, where given)."""
-    for table, enum_type in LOOKUP_ENUMS.items():
+def _fill_lookups(conn: apsw.Connection, tables: tuple[str, ...],
+                  newest: dict[str, int] | None = None) -> None:
+    """Lookup rows of these tables for the enum members (up to ``newest[table]``)."""
+    for table in tables:
+        enum_type = LOOKUP_ENUMS[table]
         limit = (newest or {}).get(table)
         conn.executemany(
             f"INSERT OR IGNORE INTO {table} (code, name) VALUES (?, ?)",
@@ -26,23 +28,27 @@ def _fill_lookups(conn: apsw.Connection, newest: dict[str, int] | None = None) -
         )
 
 
-#: What schema version 1 was released with: a migration must not change with the code.
+#: What schema versions were released with: a migration must not change with the code.
+_V1_LOOKUPS = ("channels", "directions", "agent_states", "blend_profiles", "work_modes",
+               "outcomes", "number_types", "event_kinds")
 _V1_NEWEST = {"event_kinds": 15}
+_V2_NEWEST = {"event_kinds": 16}
+_V4_NEWEST = {"event_kinds": 17, "complaint_categories": 8}
 
 
 def _v1_initial(conn: apsw.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
     conn.execute(schema.MIGRATIONS_TABLE)
-    for table in LOOKUP_ENUMS:
+    for table in _V1_LOOKUPS:
         conn.execute(schema.LOOKUP_TABLE.format(name=table))
-    _fill_lookups(conn, _V1_NEWEST)
+    _fill_lookups(conn, _V1_LOOKUPS, _V1_NEWEST)
     for sql in schema.V1_TABLES + schema.APPEND_ONLY_TRIGGERS + schema.V1_VIEWS:
         conn.execute(sql)
 
 
 def _v2_lookup_rows(conn: apsw.Connection) -> None:
     # New enum members (EventKind.BLOCKED) get their lookup rows.
-    _fill_lookups(conn)
+    _fill_lookups(conn, _V1_LOOKUPS, _V2_NEWEST)
 
 
 def _v3_event_blocks(conn: apsw.Connection) -> None:
@@ -50,10 +56,18 @@ def _v3_event_blocks(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v4_complaints(conn: apsw.Connection) -> None:
+    conn.execute(schema.LOOKUP_TABLE.format(name="complaint_categories"))
+    _fill_lookups(conn, (*_V1_LOOKUPS, "complaint_categories"), _V4_NEWEST)
+    for sql in schema.V4_COMPLAINTS:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
     ("event time map instead of per-row event indexes", _v3_event_blocks),
+    ("complaints", _v4_complaints),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

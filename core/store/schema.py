@@ -157,6 +157,40 @@ ANALYST_INDEXES = [
     "WHERE interaction_id IS NOT NULL",
 ]
 
+# Schema 4: complaints as raised (ESC-1); triage and pages come with escalation.
+V4_COMPLAINTS = [
+    """
+    CREATE TABLE complaints (
+        id              INTEGER PRIMARY KEY,
+        raised_ms       INTEGER NOT NULL,
+        interaction_id  INTEGER REFERENCES interactions(id),
+        agent_id        INTEGER REFERENCES agents(id),
+        customer_number TEXT,
+        category        INTEGER NOT NULL REFERENCES complaint_categories(code),
+        source          TEXT NOT NULL CHECK (source IN ('agent', 'transcript')),
+        note            TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    # Triage looks for an open complaint of the same customer within N days.
+    "CREATE INDEX complaints_by_customer ON complaints (customer_number, raised_ms)",
+    """
+    CREATE VIEW v_complaints AS
+    SELECT c.id AS complaint_id,
+           c.raised_ms,
+           strftime('%Y-%m-%dT%H:%M:%fZ', c.raised_ms / 1000.0, 'unixepoch') AS raised_utc,
+           k.name AS category,
+           c.source,
+           c.interaction_id,
+           c.agent_id,
+           a.name AS agent,
+           c.customer_number,
+           c.note
+    FROM complaints c
+    LEFT JOIN complaint_categories k ON k.code = c.category
+    LEFT JOIN agents a ON a.id = c.agent_id
+    """,
+]
+
 _ISO = "strftime('%Y-%m-%dT%H:%M:%fZ', {col} / 1000.0, 'unixepoch')"
 
 # Views for analysts (documented in docs/export.md): names instead of codes,
@@ -265,4 +299,15 @@ V1_VIEWS = [
 ]
 
 #: Columns that hold customer phone numbers (pseudonymised on export).
-CUSTOMER_NUMBER_COLUMNS = [("interactions", "customer_number")]
+CUSTOMER_NUMBER_COLUMNS = [("interactions", "customer_number"),
+                           ("complaints", "customer_number")]
+
+# Schema 4 names complaint categories in v_events too.
+V4_COMPLAINTS += [
+    "DROP VIEW v_events",
+    V1_VIEWS[0].replace(
+        "WHEN 'AGENT_MODE' THEN (SELECT name FROM work_modes WHERE code = e.value)",
+        "WHEN 'AGENT_MODE' THEN (SELECT name FROM work_modes WHERE code = e.value)\n"
+        "               WHEN 'COMPLAINT_RAISED' THEN"
+        " (SELECT name FROM complaint_categories WHERE code = e.value)"),
+]

@@ -16,6 +16,9 @@ from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
     Agent,
+    Complaint,
+    ComplaintCategory,
+    ComplaintSource,
     Event,
     EventKind,
     Interaction,
@@ -358,6 +361,28 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+
+    # -- complaints ----------------------------------------------------------------
+
+    def add_complaints(self, complaints: Sequence[Complaint]) -> list[int]:
+        """Store complaints as raised, in one transaction; returns their ids."""
+        with self._conn:
+            ids = []
+            for c in complaints:
+                self._conn.execute(
+                    "INSERT INTO complaints (raised_ms, interaction_id, agent_id,"
+                    " customer_number, category, source, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (c.raised_ms, c.interaction_id, c.agent_id, c.customer_number,
+                     int(c.category), c.source.value, c.note))
+                ids.append(self._conn.last_insert_rowid())
+        return ids
+
+    def complaints(self, since_id: int = 0) -> list[tuple[int, Complaint]]:
+        rows = self._conn.execute(
+            "SELECT id, raised_ms, category, source, interaction_id, agent_id,"
+            " customer_number, note FROM complaints WHERE id > ? ORDER BY id", (since_id,))
+        return [(r[0], Complaint(r[1], ComplaintCategory(r[2]), ComplaintSource(r[3]),
+                                 r[4], r[5], r[6], r[7])) for r in rows]
 
     # -- audit ---------------------------------------------------------------------
 
