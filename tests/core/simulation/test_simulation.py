@@ -112,6 +112,10 @@ night = [22, 30]
     ("[shifts]", "[shift]", r"line 7: shift: unknown key \(did you mean 'shifts'\?\)"),
     ("phone = 1.0", "callback = 1.0", r"demand.channels.callback: demand on a channel no "
      r"queue of the floor takes"),
+    ("[shifts]", "[complaints]\nrate = 1.5\n[shifts]",
+     r"line 8: complaints.rate: a share \(0..1\), not 1.5"),
+    ("[shifts]", "[complaints]\nserius_share = 0.1\n[shifts]",
+     r"line 8: complaints.serius_share: unknown key \(did you mean 'serious_share'\?\)"),
 ])
 def test_scenario_mistakes_name_line_and_key(tmp_path, old, new, message) -> None:
     assert old in BASE
