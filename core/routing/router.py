@@ -306,6 +306,17 @@ class Router:
         """Events since the last call, for the store (seq is given there)."""
         return self._core.take_events()
 
+    @property
+    def pending_events(self) -> int:
+        """Events waiting for take_events()."""
+        return self._core.n_ev
+
+    @property
+    def compiled_core(self) -> RouterCore:
+        """The compiled router itself, for a compiled driver that calls it without
+        Python in between (the simulation loop); everyone else uses the methods here."""
+        return self._core
+
     def overflow_step(self, interaction_id: int) -> int | None:
         """The overflow step an interaction has reached (0: none), or None if unknown."""
         level = self._core.level_of(interaction_id)

@@ -126,7 +126,7 @@ class Simulation:
             store.save_floor([q.queue for q in queues], self.floor.agents)
         arr = self.arrivals
         self.loop = self.loop_class(
-            self.router._core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
+            self.router.compiled_core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
             arr.patience_ms, arr.outcome,
             self._q_language.astype(np.int32),
             wrap_ms, scenario.phone_lines, self.id_offset, self.start_ms)
@@ -179,7 +179,7 @@ class Simulation:
         """Handle every event up to and including ``until_ms`` (capped at the end)."""
         until_ms = min(until_ms, self.end_ms)
         self.loop.run_until(until_ms)
-        if self.router._core.n_ev >= self.flush_events or until_ms >= self.end_ms:
+        if self.router.pending_events >= self.flush_events or until_ms >= self.end_ms:
             self.flush()
 
     @property
