@@ -4,24 +4,21 @@ own thread, writing to the embedded database like a live floor would."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import time
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from core.config.scenario import load_scenario
 from core.model import Channel
+from core.simulation.demo import resume_floor
 from core.simulation.engine import ChannelSummary, Simulation
 from core.store import Store
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 250
-DEMO_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -54,14 +51,13 @@ class _Worker(QObject):
     @Slot()
     def start(self) -> None:
         try:
-            sc = load_scenario(self._scenario)
-            today = dt.datetime.now(zoneinfo.ZoneInfo(sc.timezone)).date()
-            sc = dataclasses.replace(sc, start=today, days=DEMO_DAYS)
             self._store = Store.open(self._db_path)
+            now = int(time.time() * 1000)
             # Small flushes: the window shows the floor as it moves.
-            self._sim = Simulation(sc, self._store, flush_events=200)
-            # The floor has been busy since midnight: catch up to now, then keep pace.
-            self._sim.run_until(int(time.time() * 1000))
+            self._sim = resume_floor(self._store, self._scenario, now, flush_events=200)
+            # The floor has been busy since midnight (or the last run): catch up to
+            # now, then keep pace.
+            self._sim.run_until(now)
             self._sim.flush()
         except Exception as exc:  # shown to the user; the app keeps running
             log.exception("simulation failed to start")

@@ -10,6 +10,7 @@ Everything that happens is written through the store's batch API, as live data i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -93,24 +94,32 @@ class Simulation:
     loop_class: type = SimLoop
 
     def __init__(self, scenario: Scenario, store: Store | None = None,
-                 flush_events: int = 50_000) -> None:
+                 flush_events: int = 50_000, begin_ms: int | None = None) -> None:
+        """``begin_ms``: start the floor at this moment of the scenario's first day
+        instead of at midnight (contacts before it never come; agents on shift then
+        are there from it), e.g. to carry on after a run already in the database."""
         self.scenario = scenario
         self.floor = scenario.floor
         self.store = store
         self.flush_events = flush_events
+        self.start_ms = local_midnight_ms(scenario.start, scenario.timezone)
+        self.end_ms = local_midnight_ms(scenario.start + dt.timedelta(days=scenario.days),
+                                        scenario.timezone)
+        self.begin_ms = self.start_ms if begin_ms is None else max(begin_ms, self.start_ms)
         rng = np.random.default_rng(scenario.seed)
-        self.arrivals: Arrivals = generate(scenario, rng)
+        arrivals = generate(scenario, rng)
         # Per arrival, the category of the complaint it raises once served (0: none).
         # Own stream: complaints leave every other draw of a seed as it was.
-        self.complaint_category = draw_complaints(scenario, self.arrivals.outcome,
-                                          np.random.default_rng([scenario.seed, 17]))
+        complaints = draw_complaints(scenario, arrivals.outcome,
+                                     np.random.default_rng([scenario.seed, 17]))
+        keep = arrivals.arrived_ms >= self.begin_ms
+        self.arrivals: Arrivals = Arrivals(**{f.name: getattr(arrivals, f.name)[keep]
+                                              for f in dataclasses.fields(Arrivals)})
+        self.complaint_category = complaints[keep]
         self._complaints = 0
         self._serious = 0
         n = len(self.arrivals)
         self.router = Router(self.floor, capacity=max(1024, min(n, 1 << 16)))
-        self.start_ms = local_midnight_ms(scenario.start, scenario.timezone)
-        self.end_ms = local_midnight_ms(scenario.start + dt.timedelta(days=scenario.days),
-                                        scenario.timezone)
         queues = self.floor.queues
         self._q_channel = np.array([int(q.queue.channel) for q in queues], dtype=np.int16)
         self._q_id = np.array([q.queue.id for q in queues], dtype=np.int64)
@@ -129,7 +138,7 @@ class Simulation:
             self.router.compiled_core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
             arr.patience_ms, arr.outcome,
             self._q_language.astype(np.int32),
-            wrap_ms, scenario.phone_lines, self.id_offset, self.start_ms)
+            wrap_ms, scenario.phone_lines, self.id_offset, self.begin_ms)
         self._flushed = 0  # arrivals written to the store so far
         self._voicemail = np.zeros(len(wrap_ms), dtype=np.int64)
         self._events = 0
@@ -156,9 +165,9 @@ class Simulation:
                 h0, h1 = sc.shifts[agent.shift]
                 start = midnight + int(h0 * 3_600_000)
                 end = midnight + int(h1 * 3_600_000)
-                if sick[i] or end <= self.start_ms or start >= self.end_ms:
+                if sick[i] or end <= self.begin_ms or start >= self.end_ms:
                     continue
-                self.loop.schedule(max(start, self.start_ms), SHIFT_START, i)
+                self.loop.schedule(max(start, self.begin_ms), SHIFT_START, i)
                 if end < self.end_ms:
                     self.loop.schedule(end, SHIFT_END, i)
 
@@ -166,12 +175,12 @@ class Simulation:
 
     def run(self, progress: Callable[[float], None] | None = None) -> Summary:
         step = 3_600_000
-        t = self.start_ms
+        t = self.begin_ms
         while t < self.end_ms:
             t = min(t + step, self.end_ms)
             self.run_until(t)
             if progress:
-                progress((t - self.start_ms) / (self.end_ms - self.start_ms))
+                progress((t - self.begin_ms) / max(1, self.end_ms - self.begin_ms))
         self.finish()
         return self.summary
 

@@ -232,6 +232,10 @@ class Store:
         hint = 1024 if limit is None else max(16, min(lim, 1 << 20))
         return decode_rows(cur, hint)
 
+    def last_event_ms(self) -> int | None:
+        """The latest time of any event (not always the last appended's)."""
+        return self._conn.execute("SELECT max(max_ts_ms) FROM event_blocks").get
+
     def seq_range(self, from_ms: int, to_ms: int) -> SeqRange:
         """The smallest run of sequence numbers that holds every event with
         from_ms <= ts_ms < to_ms (it may hold others too: filter by time)."""
@@ -274,12 +278,17 @@ class Store:
                 ],
             )
 
-    def add_agents(self, agents: Iterable[Agent]) -> None:
+    def add_agents(self, agents: Iterable[Agent], replace: bool = False) -> None:
+        """Store agents; with ``replace`` an agent already stored is updated in place
+        (its id stays, so complaints and other rows that name it stay valid)."""
+        upsert = (" ON CONFLICT(id) DO UPDATE SET name = excluded.name, team = excluded.team,"
+                  " shift = excluded.shift, blend_profile = excluded.blend_profile"
+                  if replace else "")
         with self._conn:
             for a in agents:
                 self._conn.execute(
                     "INSERT INTO agents (id, name, team, shift, blend_profile)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?)" + upsert,
                     (a.id, a.name, a.team, a.shift, int(a.blend)),
                 )
                 self._conn.executemany(
@@ -312,9 +321,7 @@ class Store:
             for table in ("agent_languages", "agent_skills", "agent_capacity"):
                 self._conn.executemany(f"DELETE FROM {table} WHERE agent_id = ?",
                                        [(a.id,) for a in agents])
-            self._conn.executemany(
-                "DELETE FROM agents WHERE id = ?", [(a.id,) for a in agents])
-            self.add_agents(agents)
+            self.add_agents(agents, replace=True)
 
     def max_interaction_id(self) -> int:
         return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
