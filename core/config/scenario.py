@@ -26,9 +26,10 @@ _TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing", "compl
 _COMPLAINTS = {"rate", "serious_share", "prank_rate"}
 _SCENARIO = {"name", "floor", "generate_agents", "start", "days", "seed", "timezone"}
 _DEMAND = {"interactions_per_day", "hourly_shape", "weekly", "channels", "languages",
-           "prank_share", "conversion"}
+           "prank_share", "conversion", "language_offset_h"}
 _CHANNEL_MODEL = {"handle_mean_s", "handle_cv", "handle_min_s", "handle_max_s",
-                  "patience_mean_s", "wrap_up_s", "handle_distribution"}
+                  "patience_mean_s", "wrap_up_s", "handle_distribution", "wave_shift_h",
+                  "wave_flatness"}
 _STAFFING = {"sick_rate", "phone_lines"}
 
 #: Defaults per channel (seed 000: 3 minutes to 1.5 hours; chats run long).
@@ -48,6 +49,13 @@ def _number(r: TomlReader, table: dict, key: str, path: tuple, default: float,
     value = r.get(table, key, (int, float), path, default)
     if value < low:
         raise r.error((*path, key), f"must be at least {low}, not {value}")
+    return float(value)
+
+
+def _hours(r: TomlReader, table: dict, key: str, path: tuple) -> float:
+    value = r.get(table, key, (int, float), path, 0.0)
+    if not -12 <= value <= 12:
+        raise r.error((*path, key), f"hours from -12 to 12, not {value}")
     return float(value)
 
 
@@ -98,6 +106,12 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
                             ("demand", "channels"), _CHANNELS)
     lang_share = _shares(r, r.get(d, "languages", dict, ("demand",), {}),
                          ("demand", "languages"), list(floor.languages))
+    offsets_table = r.get(d, "language_offset_h", dict, ("demand",), {})
+    offsets = {}
+    for key in offsets_table:
+        lang = r.choice(key, list(floor.languages), "language",
+                        ("demand", "language_offset_h", key))
+        offsets[lang] = _hours(r, offsets_table, key, ("demand", "language_offset_h"))
     queue_share = {}
     for qp in floor.queues:
         q = qp.queue
@@ -143,7 +157,11 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
             handle_distribution=r.choice(
                 r.get(table, "handle_distribution", str, cp, base_model.handle_distribution),
                 ["lognormal", "exponential"], "distribution", (*cp, "handle_distribution")),
+            wave_shift_h=_hours(r, table, "wave_shift_h", cp),
+            wave_flatness=_number(r, table, "wave_flatness", cp, 0.0),
         )
+        if model.wave_flatness > 1:
+            raise r.error((*cp, "wave_flatness"), "0 (the wave itself) to 1 (flat)")
         if model.handle_min_s > model.handle_max_s:
             raise r.error((*cp, "handle_min_s"), "handle_min_s is above handle_max_s")
         channels[ch] = model
@@ -194,6 +212,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         phone_lines=int(_number(r, staffing, "phone_lines", ("staffing",), 0)),
         conversion=conversion,
         prank_share=prank,
+        language_offset_h=offsets,
         complaint_rate=rates["rate"],
         serious_complaint_share=rates["serious_share"],
         prank_complaint_rate=rates["prank_rate"],

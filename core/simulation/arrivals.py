@@ -56,18 +56,22 @@ def _lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.n
 def generate(scenario: Scenario, rng: np.random.Generator) -> Arrivals:
     floor = scenario.floor
     shares = np.array([scenario.queue_share[q.queue.id] for q in floor.queues])
-    shape = np.asarray(scenario.hourly_shape)
+    # Expected contacts per (hour, queue) of a day of volume 1: each queue has its
+    # own wave (channel and language).
+    rate = (scenario.queue_waves() * shares[:, None]).T
+    n_queues = len(shares)
     times, queues = [], []
     for d in range(scenario.days):
         day = scenario.start + dt.timedelta(days=d)
         volume = (scenario.interactions_per_day * scenario.weekly[day.weekday()]
                   * scenario.multiplier(day))
         midnight = local_midnight_ms(day, scenario.timezone)
-        counts = rng.poisson(volume * shape)
+        counts = rng.poisson(volume * rate).ravel()  # hour-major
         n = int(counts.sum())
-        hour = np.repeat(np.arange(24), counts)
+        cell = np.repeat(np.arange(24 * n_queues), counts)
+        hour = cell // n_queues
         times.append(midnight + (hour * 3_600_000 + rng.integers(0, 3_600_000, n)))
-        queues.append(rng.choice(len(shares), size=n, p=shares))
+        queues.append(cell % n_queues)
     arrived = np.concatenate(times).astype(np.int64) if times else np.zeros(0, np.int64)
     queue_index = np.concatenate(queues).astype(np.int32) if queues else np.zeros(0, np.int32)
     order = np.argsort(arrived, kind="stable")

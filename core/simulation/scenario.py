@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.model import Channel
 from core.routing.policy import FloorPolicy
 
@@ -38,6 +40,11 @@ class ChannelModel:
     patience_mean_s: float = 0.0  # exponential; 0: customers never abandon
     wrap_up_s: float = 0.0
     handle_distribution: str = "lognormal"  # or "exponential" (the M/M/c textbook case)
+    #: This channel's daily wave against the scenario's: its peak this many hours
+    #: later (chats run into the evening), and this much of it spread evenly over the
+    #: day (0: the wave itself, 1: flat; e-mail is written at any hour).
+    wave_shift_h: float = 0.0
+    wave_flatness: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,31 @@ class Scenario:
     serious_complaint_share: float = 0.0
     prank_complaint_rate: float = 0.0
     timezone: str = "UTC"
+    #: Customers' local time minus the floor's, by language (hours): their day, and
+    #: so their wave, falls that much earlier or later on the floor's clock.
+    language_offset_h: dict[str, float] = field(default_factory=dict)
+
+    def queue_waves(self) -> np.ndarray:
+        """Per queue of the floor (rows, in floor order), the share of its day's contacts
+        in each hour of the floor's local day: the scenario's wave, flattened and moved
+        for the queue's channel, moved for its language's customers."""
+        base = np.asarray(self.hourly_shape, dtype=float)
+        base = base / base.sum()
+        hours = np.arange(24, dtype=float)
+        rows = []
+        for qp in self.floor.queues:
+            model = self.channels.get(qp.queue.channel)
+            shift = model.wave_shift_h if model else 0.0
+            flat = model.wave_flatness if model else 0.0
+            # Floor hour h is the customer's hour h + offset; the channel's wave is
+            # the base one `shift` hours later.
+            x = (hours + self.language_offset_h.get(qp.queue.language, 0.0) - shift) % 24
+            lo = np.floor(x).astype(int)
+            frac = x - lo
+            wave = (1 - frac) * base[lo] + frac * base[(lo + 1) % 24]
+            wave = (1 - flat) * wave + flat / 24
+            rows.append(wave / wave.sum())
+        return np.array(rows).reshape(len(rows), 24)
 
     def multiplier(self, day: dt.date) -> float:
         """Seasonal volume multiplier: geometric between the season's points."""

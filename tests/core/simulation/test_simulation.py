@@ -43,8 +43,33 @@ def test_arrivals_follow_the_wave_volume_and_season() -> None:
     assert len(arr) == pytest.approx(expected, rel=0.02)
     local_hour = ((arr.arrived_ms // 3_600_000) + 2) % 24  # Kyiv in November: UTC+2
     share = np.bincount(local_hour, minlength=24) / len(arr)
-    np.testing.assert_allclose(share, normal.hourly_shape, atol=0.004)
+    shares = np.array([normal.queue_share[q.queue.id] for q in normal.floor.queues])
+    np.testing.assert_allclose(share, shares @ normal.queue_waves(), atol=0.004)
     assert (np.diff(arr.arrived_ms) >= 0).all()
+    # Each queue keeps its own wave: English calls, the largest queue.
+    en_phone = [i for i, q in enumerate(normal.floor.queues) if q.queue.name == "care-en-phone"]
+    mine = local_hour[arr.queue_index == en_phone[0]]
+    np.testing.assert_allclose(np.bincount(mine, minlength=24) / len(mine),
+                               normal.queue_waves()[en_phone[0]], atol=0.006)
+
+
+def test_waves_move_with_the_customers_clock_and_the_channel() -> None:
+    sc = load_scenario("normal_day_28")
+    base = np.asarray(sc.hourly_shape) / sum(sc.hourly_shape)
+    waves = {q.queue.name: w for q, w in zip(sc.floor.queues, sc.queue_waves(), strict=True)}
+    # English customers are two hours behind Kyiv: their 10:00 peak is the floor's 12:00.
+    np.testing.assert_allclose(waves["care-en-phone"], np.roll(base, 2), atol=1e-12)
+    # Russian customers are an hour ahead, and chats peak an hour later: they cancel.
+    np.testing.assert_allclose(waves["sales-ru-chat"], base, atol=1e-12)
+    # E-mail: 40% of it spread evenly over the day.
+    np.testing.assert_allclose(waves["care-en-email"], 0.6 * np.roll(base, 2) + 0.4 / 24,
+                               atol=1e-12)
+    # Half an hour: halfway between the hours.
+    half = dataclasses.replace(sc, language_offset_h={}, channels={
+        ch: dataclasses.replace(m, wave_shift_h=0.5, wave_flatness=0.0)
+        for ch, m in sc.channels.items()})
+    np.testing.assert_allclose(half.queue_waves()[0], (base + np.roll(base, 1)) / 2,
+                               atol=1e-12)
 
 
 def test_same_seed_same_run_other_seed_other_run(tmp_path) -> None:
@@ -112,6 +137,12 @@ night = [22, 30]
     ("[shifts]", "[shift]", r"line 7: shift: unknown key \(did you mean 'shifts'\?\)"),
     ("phone = 1.0", "callback = 1.0", r"demand.channels.callback: demand on a channel no "
      r"queue of the floor takes"),
+    ("phone = 1.0", "phone = 1.0\n  [demand.language_offset_h]\n  en = 14",
+     r"line 8: demand.language_offset_h.en: hours from -12 to 12, not 14"),
+    ("phone = 1.0", "phone = 1.0\n  [demand.language_offset_h]\n  xx = 1",
+     r"line 8: demand.language_offset_h.xx: unknown language 'xx'"),
+    ("[shifts]", "[channels.phone]\nwave_flatness = 2\n[shifts]",
+     r"line 8: channels.phone.wave_flatness: 0 \(the wave itself\) to 1 \(flat\)"),
     ("[shifts]", "[complaints]\nrate = 1.5\n[shifts]",
      r"line 8: complaints.rate: a share \(0..1\), not 1.5"),
     ("[shifts]", "[complaints]\nserius_share = 0.1\n[shifts]",
