@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._timer.start(REFRESH_MS)
 
     def _floor_box(self) -> QGroupBox:
-        box = QGroupBox("Simulated floor")
+        box = self.floor_box = QGroupBox("Simulated floor")
         layout = QVBoxLayout(box)
         self.sim_status = QLabel(
             "No floor connected: start one with 'floorboard simulate' or run the app "
@@ -122,6 +122,10 @@ class MainWindow(QMainWindow):
         when = dt.datetime.fromtimestamp(snap.sim_time_ms / 1000, self._tz)
         state = "paused" if snap.paused else (
             "real time" if snap.speed == 1 else f"{snap.speed:g}× faster")
+        since = dt.datetime.fromtimestamp(snap.since_ms / 1000, self._tz)
+        # The counts are this run's: say from when, so a restart's short table is
+        # not read as the whole day (the KPI engine will give the day from the store).
+        self.floor_box.setTitle(f"Simulated floor: counts since {since:%a %H:%M:%S}")
         self.sim_status.setText(
             f"{snap.scenario} — floor time {when:%a %d %b %H:%M:%S} ({state}); "
             f"{snap.waiting} waiting now")

@@ -27,6 +27,7 @@ class FloorSnapshot:
 
     scenario: str
     sim_time_ms: int
+    since_ms: int  # the counts cover this run: from here to sim_time_ms
     timezone: str
     speed: float
     paused: bool
@@ -81,7 +82,8 @@ class _Worker(QObject):
     def _publish(self) -> None:
         sim = self._sim
         self.snapshot.emit(FloorSnapshot(
-            scenario=sim.scenario.name, sim_time_ms=sim.now, timezone=sim.scenario.timezone,
+            scenario=sim.scenario.name, sim_time_ms=sim.now, since_ms=sim.begin_ms,
+            timezone=sim.scenario.timezone,
             speed=self._speed, paused=self._paused, waiting=sim.router.waiting,
             channels={ch: dataclasses.replace(s) for ch, s in sim.summary.by_channel.items()},
         ))
