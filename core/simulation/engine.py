@@ -280,7 +280,8 @@ class Simulation:
         items = np.zeros(hi - lo, dtype=INTERACTION_DTYPE)
         items["id"] = self.id_offset + np.arange(lo + 1, hi + 1)
         items["channel"] = self._q_channel[qi]
-        items["direction"] = int(Direction.INBOUND)
+        items["direction"] = np.where(items["channel"] == int(Channel.OUTBOUND_CALL),
+                                      int(Direction.OUTBOUND), int(Direction.INBOUND))
         items["language"] = self._q_language[qi]
         items["queue_id"] = self._q_id[qi]
         items["arrived_ms"] = arr.arrived_ms[lo:hi]

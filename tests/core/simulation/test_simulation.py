@@ -104,6 +104,10 @@ def test_a_day_reaches_the_store_whole(tmp_path) -> None:
                                "v_interactions WHERE customer_number IS NOT NULL "
                                "GROUP BY channel").fetchall())
         assert types == {"PHONE": 2, "OUTBOUND_CALL": 2}
+        directions = dict(c.execute("SELECT channel, group_concat(DISTINCT direction) FROM "
+                                    "v_interactions GROUP BY channel").fetchall())
+        assert directions.pop("OUTBOUND_CALL") == "OUTBOUND"
+        assert set(directions.values()) == {"INBOUND"}
 
 
 def test_too_few_lines_block_calls(tmp_path) -> None:
