@@ -1,0 +1,1 @@
+"""Readers that turn other systems' call records into Floorboard's events."""
