@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     pace = sim.add_mutually_exclusive_group()
     pace.add_argument("--speed", type=float, help="run paced: X simulated seconds per second")
     pace.add_argument("--fast", action="store_true", help="as fast as possible (the default)")
+    kpi = sub.add_parser("kpi", help="KPIs of a time range from the database (docs/kpi.md)")
+    _common(kpi, suppress=True)
+    kpi.add_argument("--from", dest="since", metavar="WHEN",
+                     help="start, on the floor's clock: 2026-11-02 or 2026-11-02T14:00 "
+                     "(default: the first event)")
+    kpi.add_argument("--to", dest="until", metavar="WHEN",
+                     help="end, not included (default: after the last event)")
+    kpi.add_argument("--by", default="channel",
+                     help="agent, team, shift, language, channel, queue and/or interval, "
+                     "comma-separated (default: channel)")
+    kpi.add_argument("--interval", default="hour", choices=["15min", "hour", "day", "month"],
+                     help="interval length when grouping by interval (default: hour)")
+    kpi.add_argument("--format", default="table", choices=["table", "csv", "json"])
     return parser
 
 
@@ -140,6 +153,15 @@ def _cmd_simulate(args: argparse.Namespace, config: Config) -> int:
                     speed=args.speed)
 
 
+def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
+    from core.kpi.cli import kpi_command
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        return kpi_command(store, args.by, args.interval, args.since, args.until,
+                           args.format, config.get("floor.timezone"))
+
+
 def _program() -> str:
     """How the user started us (e.g. .venv/bin/floorboard), for hints they can paste."""
     return sys.argv[0] if os.path.basename(sys.argv[0]) == "floorboard" else "floorboard"
@@ -168,12 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        command = {"export": _cmd_export, "info": _cmd_info,
+        command = {"export": _cmd_export, "info": _cmd_info, "kpi": _cmd_kpi,
                    "simulate": _cmd_simulate}.get(args.command, _cmd_run)
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader stopped early (`floorboard kpi --format csv | head`): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

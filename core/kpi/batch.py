@@ -14,7 +14,7 @@ from core.kpi.contacts import ContactFacts
 from core.model import Channel
 from core.routing.policy import DEFAULT_SLA_S
 
-DIMENSIONS = ("channel", "queue", "language", "agent", "interval")
+DIMENSIONS = ("channel", "queue", "language", "agent", "team", "shift", "interval")
 INTERVAL_MS = {"15min": 900_000, "hour": 3_600_000, "day": 86_400_000}
 INTERVALS = (*INTERVAL_MS, "month")
 SHORT_ABANDON_MS = 5_000
@@ -28,15 +28,23 @@ class KpiSettings:
     target_ms: Mapping[int, int] = field(default_factory=dict)
     #: The queue's language, for grouping by language.
     language: Mapping[int, str] = field(default_factory=dict)
+    #: The agent's team and shift, for grouping by them.
+    team: Mapping[int, str] = field(default_factory=dict)
+    shift: Mapping[int, str] = field(default_factory=dict)
     short_abandon_ms: int = SHORT_ABANDON_MS
     timezone: str = "UTC"
+
+    def labels(self, dimension: str) -> list[str]:
+        """The names behind a text dimension's codes (language, team, shift)."""
+        return sorted(set(getattr(self, dimension).values()))
 
 
 @dataclass
 class KpiTable:
     """One row per group. ``keys[d]`` holds dimension d: ids for channel, queue and
-    agent (-1: none, e.g. the agent of an abandoned contact), the language's code, and
-    for interval the start as local wall-clock milliseconds since 1970-01-01."""
+    agent (-1: none, e.g. the agent of an abandoned contact), for language, team and
+    shift an index into ``KpiSettings.labels(d)`` (-1: none), and for interval the
+    start as local wall-clock milliseconds since 1970-01-01."""
 
     by: tuple[str, ...]
     interval: str
@@ -104,9 +112,11 @@ def local_interval(ts_ms: np.ndarray, interval: str, timezone: str) -> np.ndarra
 
 
 def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
-                 interval: str = "hour", settings: KpiSettings | None = None) -> KpiTable:
+                 interval: str = "hour", settings: KpiSettings | None = None,
+                 since_ms: int | None = None, until_ms: int | None = None) -> KpiTable:
     """Contact measures of ``facts`` grouped by ``by``. A contact counts where its
-    wait ended; its talk time where its conversation ended (docs/kpi.md)."""
+    wait ended; its talk time where its conversation ended (docs/kpi.md); with
+    since/until, only those moments in [since_ms, until_ms) count."""
     settings = settings or KpiSettings()
     by = tuple(by)
     for d in by:
@@ -115,11 +125,17 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
     resolved = facts.resolved_ms
     offered = (facts.offered_ms >= 0) & (resolved >= 0)
     talked = (facts.answered_ms >= 0) & (facts.ended_ms >= facts.answered_ms)
+    lo = -1 if since_ms is None else since_ms
+    hi = np.iinfo(np.int64).max if until_ms is None else until_ms
+    offered &= (resolved >= lo) & (resolved < hi)
+    talked &= (facts.ended_ms >= lo) & (facts.ended_ms < hi)
     rows = [np.flatnonzero(offered), np.flatnonzero(talked)]
     when = [resolved[rows[0]], facts.ended_ms[rows[1]]]
-    languages = sorted(set(settings.language.values()))
-    code = {lang: i for i, lang in enumerate(languages)}
-    lang_of = {q: code[lang] for q, lang in settings.language.items()}
+
+    def coded(dimension: str, ids: np.ndarray) -> np.ndarray:
+        code = {name: i for i, name in enumerate(settings.labels(dimension))}
+        of = {k: code[v] for k, v in getattr(settings, dimension).items()}
+        return np.array([of.get(x, -1) for x in ids.tolist()], dtype=np.int64)
 
     def key_columns(idx: np.ndarray, t: np.ndarray) -> list[np.ndarray]:
         cols = []
@@ -131,8 +147,9 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
             elif d == "agent":
                 cols.append(facts.agent_id[idx])
             elif d == "language":
-                cols.append(np.array([lang_of.get(q, -1) for q in facts.queue_id[idx].tolist()],
-                                     dtype=np.int64))
+                cols.append(coded("language", facts.queue_id[idx]))
+            elif d in ("team", "shift"):
+                cols.append(coded(d, facts.agent_id[idx]))
             else:
                 cols.append(local_interval(t, interval, settings.timezone))
         return cols

@@ -323,6 +323,22 @@ class Store:
                                        [(a.id,) for a in agents])
             self.add_agents(agents, replace=True)
 
+    def queue_rows(self) -> list[tuple[int, str, int, str, int]]:
+        """(id, name, channel, language, sla_target_s) of every queue."""
+        return self._conn.execute("SELECT id, name, channel, language, sla_target_s"
+                                  " FROM queues ORDER BY id").fetchall()
+
+    def agent_rows(self) -> list[tuple[int, str, str, str]]:
+        """(id, name, team, shift) of every agent."""
+        return self._conn.execute("SELECT id, name, team, shift FROM agents ORDER BY id"
+                                  ).fetchall()
+
+    def time_span(self) -> tuple[int, int] | None:
+        """The earliest and latest event times, or None for no events."""
+        lo, hi = self._conn.execute(
+            "SELECT min(min_ts_ms), max(max_ts_ms) FROM event_blocks").fetchone()
+        return None if lo is None else (lo, hi)
+
     def max_interaction_id(self) -> int:
         return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
 
