@@ -63,3 +63,111 @@ def contact_facts(ts, kind, slot, agent, queue, channel, value, n):
             on_queue[s] = queue[i]
     return (arrived, offered, answered, abandoned, voicemail, ended, by_agent, on_queue,
             on_channel, outcome, transfers, blocked)
+
+
+# Measures kept per cell by the incremental engine (columns of its accumulators).
+M_OFFERED, M_ANSWERED, M_IN_TARGET, M_ABANDONED, M_SHORT, M_VOICEMAIL, M_WAIT, M_LONGEST, \
+    M_TALKED, M_TALK = range(10)
+N_MEASURES = 10
+
+
+@njit(cache=True)
+def _advance(ring_id, acc_q, acc_a, iv, window):
+    """Make interval iv's ring slot current (clearing what it held before)."""
+    r = iv % window
+    if ring_id[r] != iv:
+        ring_id[r] = iv
+        acc_q[r, :, :] = 0
+        acc_a[r, :, :] = 0
+        acc_q[r, :, M_LONGEST] = -1
+        acc_a[r, :, M_LONGEST] = -1
+    return r
+
+
+@njit(cache=True)
+def _add(acc_q, acc_a, r, q, a, m, v):
+    acc_q[r, q, m] += v
+    acc_a[r, a, m] += v
+
+
+@njit(cache=True)
+def apply_events(kind, slot, interval, ts, agent_ix, queue_ix, target_ms, short_ms,
+                 offered, answered, done, ended, end_iv, s_queue, s_agent,
+                 ring_id, acc_q, acc_a, newest):
+    """The incremental engine's step, O(1) per event: update the per-contact state
+    (offered, answered, done: the wait has ended, ended) and the accumulators of the
+    interval the contact's moment falls in, per queue and per answering agent (row 0:
+    none). ``newest[0]`` is the latest interval seen; a moment
+    more than the ring's length behind it is counted in newest[1] (too late)."""
+    window = ring_id.shape[0]
+    for i in range(kind.shape[0]):
+        s = slot[i]
+        if s < 0:
+            continue
+        k = kind[i]
+        t = ts[i]
+        iv = interval[i]
+        if iv > newest[0]:
+            newest[0] = iv
+        if k == ENQUEUED:
+            if offered[s] < 0:
+                offered[s] = t
+                s_queue[s] = queue_ix[i]
+            continue
+        if k != ACCEPTED and k != ABANDONED and k != VOICEMAIL and k != ENDED:
+            continue
+        if k == ENDED:
+            if answered[s] < 0 or s_queue[s] < 0 or t < answered[s]:
+                continue
+            if ended[s] >= 0 and end_iv[s] >= 0:
+                # Only the last end counts (a conversation resumed after a transfer):
+                # take the earlier one back, if its interval is still held.
+                rb = end_iv[s] % window
+                if ring_id[rb] == end_iv[s]:
+                    _add(acc_q, acc_a, rb, s_queue[s], s_agent[s], M_TALKED, -1)
+                    _add(acc_q, acc_a, rb, s_queue[s], s_agent[s], M_TALK,
+                         -(ended[s] - answered[s]))
+                else:
+                    newest[1] += 1
+            ended[s] = t
+            end_iv[s] = -1
+            if newest[0] - iv >= window:
+                newest[1] += 1
+                continue
+            r = _advance(ring_id, acc_q, acc_a, iv, window)
+            _add(acc_q, acc_a, r, s_queue[s], s_agent[s], M_TALKED, 1)
+            _add(acc_q, acc_a, r, s_queue[s], s_agent[s], M_TALK, t - answered[s])
+            end_iv[s] = iv
+            continue
+        if done[s]:
+            continue
+        done[s] = True
+        if offered[s] < 0:
+            continue  # hung up before it was offered (in the IVR): not a contact yet
+        if newest[0] - iv >= window:
+            newest[1] += 1
+            continue
+        r = _advance(ring_id, acc_q, acc_a, iv, window)
+        q = s_queue[s]
+        wait = t - offered[s]
+        a = 0  # no agent
+        if k == ACCEPTED:
+            answered[s] = t
+            a = agent_ix[i]
+            s_agent[s] = a
+        _add(acc_q, acc_a, r, q, a, M_OFFERED, 1)
+        if k == ACCEPTED:
+            _add(acc_q, acc_a, r, q, a, M_ANSWERED, 1)
+            _add(acc_q, acc_a, r, q, a, M_WAIT, wait)
+            if wait <= target_ms[q]:
+                _add(acc_q, acc_a, r, q, a, M_IN_TARGET, 1)
+        elif k == ABANDONED:
+            _add(acc_q, acc_a, r, q, a, M_ABANDONED, 1)
+            if wait < short_ms:
+                _add(acc_q, acc_a, r, q, a, M_SHORT, 1)
+        else:
+            _add(acc_q, acc_a, r, q, a, M_VOICEMAIL, 1)
+        if wait > acc_q[r, q, M_LONGEST]:
+            acc_q[r, q, M_LONGEST] = wait
+        if wait > acc_a[r, a, M_LONGEST]:
+            acc_a[r, a, M_LONGEST] = wait
