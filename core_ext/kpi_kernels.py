@@ -10,59 +10,116 @@ ARRIVED, ENQUEUED, ACCEPTED, TRANSFERRED, ENDED, ABANDONED, VOICEMAIL, BLOCKED =
     1, 2, 4, 7, 9, 10, 11, 16)
 
 
+# Columns of a contact's record in contact_facts' output: one row of 64 bytes per
+# contact, so that an event touches one cache line, not one per fact.
+F_OFFERED, F_RESOLVED, F_ENDED, F_AGENT, F_QUEUE, F_CHANNEL, F_HOW, F_OUTCOME = range(8)
+N_FACTS = 8
+# How a wait ended (F_HOW).
+HOW_ANSWERED, HOW_ABANDONED, HOW_VOICEMAIL = 1, 2, 3
+
+
+@njit(cache=True)
+def id_span(iid):
+    """The smallest and largest interaction id (-1, -1 when there is none)."""
+    lo, hi = -1, -1
+    for i in range(iid.shape[0]):
+        x = iid[i]
+        if x >= 0:
+            if lo < 0 or x < lo:
+                lo = x
+            if x > hi:
+                hi = x
+    return lo, hi
+
+
+@njit(cache=True)
+def contact_facts_by_id(ts, kind, iid, lo, agent, queue, channel, value, n):
+    """contact_facts for ids lo..lo+n-1, the slot being the id's offset (no slot array
+    for dense ids; ids that never occur keep rows of -1)."""
+    return _facts(ts, kind, iid, lo, agent, queue, channel, value, n)
+
+
 @njit(cache=True)
 def contact_facts(ts, kind, slot, agent, queue, channel, value, n):
-    """One pass over events in seq order: per contact (slot 0..n-1) the times of its
-    milestones (-1: none), the answering agent, its queue and channel, the outcome of
-    its last end and its transfers. See docs/kpi.md for which event sets what."""
-    arrived = np.full(n, -1, np.int64)
-    offered = np.full(n, -1, np.int64)
-    answered = np.full(n, -1, np.int64)
-    abandoned = np.full(n, -1, np.int64)
-    voicemail = np.full(n, -1, np.int64)
-    ended = np.full(n, -1, np.int64)
-    by_agent = np.full(n, -1, np.int64)
-    on_queue = np.full(n, -1, np.int64)
-    on_channel = np.full(n, -1, np.int64)
-    outcome = np.full(n, -1, np.int64)
-    transfers = np.zeros(n, np.int32)
-    blocked = np.zeros(n, np.bool_)
+    return _facts(ts, kind, slot, 0, agent, queue, channel, value, n)
+
+
+@njit(cache=True)
+def _facts(ts, kind, slot, lo, agent, queue, channel, value, n):
+    """One pass over events in seq order: per contact (slot 0..n-1) a record of when
+    it was offered (first ENQUEUED), when and how its wait ended (the first ACCEPTED,
+    ABANDONED or VOICEMAIL), when its conversation last ended and with what outcome,
+    who answered, its queue (that of its first ENQUEUED, else of its first event
+    with one) and channel. -1: none. See docs/kpi.md."""
+    f = np.full((n, N_FACTS), -1, np.int64)
     for i in range(ts.shape[0]):
-        s = slot[i]
-        if s < 0:
+        if slot[i] < 0:
             continue
+        s = slot[i] - lo
         k = kind[i]
-        t = ts[i]
-        if on_channel[s] < 0 and channel[i] >= 0:
-            on_channel[s] = channel[i]
+        r = f[s]
+        if r[F_CHANNEL] < 0 and channel[i] >= 0:
+            r[F_CHANNEL] = channel[i]
         if k == ENQUEUED:
-            if offered[s] < 0:
-                offered[s] = t
-                on_queue[s] = queue[i]
-        elif k == ACCEPTED:
-            if answered[s] < 0 and abandoned[s] < 0 and voicemail[s] < 0:
-                answered[s] = t
-                by_agent[s] = agent[i]
-        elif k == ABANDONED:
-            if answered[s] < 0 and abandoned[s] < 0 and voicemail[s] < 0:
-                abandoned[s] = t
-        elif k == VOICEMAIL:
-            if answered[s] < 0 and abandoned[s] < 0 and voicemail[s] < 0:
-                voicemail[s] = t
+            if r[F_OFFERED] < 0:
+                r[F_OFFERED] = ts[i]
+                r[F_QUEUE] = queue[i]
+        elif k == ACCEPTED or k == ABANDONED or k == VOICEMAIL:
+            if r[F_HOW] < 0:
+                r[F_RESOLVED] = ts[i]
+                if k == ACCEPTED:
+                    r[F_HOW] = HOW_ANSWERED
+                    r[F_AGENT] = agent[i]
+                elif k == ABANDONED:
+                    r[F_HOW] = HOW_ABANDONED
+                else:
+                    r[F_HOW] = HOW_VOICEMAIL
         elif k == ENDED:
-            ended[s] = t
-            outcome[s] = value[i]
-        elif k == ARRIVED:
-            if arrived[s] < 0:
-                arrived[s] = t
-        elif k == TRANSFERRED:
-            transfers[s] += 1
-        elif k == BLOCKED:
-            blocked[s] = True
-        if on_queue[s] < 0 and queue[i] >= 0 and k != ENQUEUED:
-            on_queue[s] = queue[i]
-    return (arrived, offered, answered, abandoned, voicemail, ended, by_agent, on_queue,
-            on_channel, outcome, transfers, blocked)
+            r[F_ENDED] = ts[i]
+            r[F_OUTCOME] = value[i]
+        if r[F_QUEUE] < 0 and queue[i] >= 0 and k != ENQUEUED and r[F_OFFERED] < 0:
+            r[F_QUEUE] = queue[i]
+    return f
+
+
+# Measures of the batch aggregation (columns of its cells).
+A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST, \
+    A_TALKED, A_TALK = range(10)
+
+
+@njit(cache=True)
+def aggregate(facts, contact_cell, talk_cell, target_ms, short_ms, n_cells):
+    """One pass over contact records: the measures of each cell (docs/kpi.md). A
+    contact counts in contact_cell (where its wait ended; -1: not counted), its talk
+    time in talk_cell (where its conversation ended; -1: none)."""
+    acc = np.zeros((n_cells, 10), np.int64)
+    acc[:, A_LONGEST] = -1
+    for s in range(facts.shape[0]):
+        c = contact_cell[s]
+        r = facts[s]
+        if c >= 0:
+            wait = r[F_RESOLVED] - r[F_OFFERED]
+            a = acc[c]
+            a[A_OFFERED] += 1
+            how = r[F_HOW]
+            if how == HOW_ANSWERED:
+                a[A_ANSWERED] += 1
+                a[A_WAIT] += wait
+                if wait <= target_ms[s]:
+                    a[A_IN_TARGET] += 1
+            elif how == HOW_ABANDONED:
+                a[A_ABANDONED] += 1
+                if wait < short_ms:
+                    a[A_SHORT] += 1
+            else:
+                a[A_VOICEMAIL] += 1
+            if wait > a[A_LONGEST]:
+                a[A_LONGEST] = wait
+        t = talk_cell[s]
+        if t >= 0:
+            acc[t, A_TALKED] += 1
+            acc[t, A_TALK] += r[F_ENDED] - r[F_RESOLVED]
+    return acc
 
 
 # Measures kept per cell by the incremental engine (columns of its accumulators).
@@ -171,3 +228,4 @@ def apply_events(kind, slot, interval, ts, agent_ix, queue_ix, target_ms, short_
             acc_q[r, q, M_LONGEST] = wait
         if wait > acc_a[r, a, M_LONGEST]:
             acc_a[r, a, M_LONGEST] = wait
+

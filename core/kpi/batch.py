@@ -13,6 +13,8 @@ import numpy as np
 from core.kpi.contacts import ContactFacts
 from core.model import Channel
 from core.routing.policy import DEFAULT_SLA_S
+from core_ext import kpi_kernels as K
+from core_ext.kpi_kernels import aggregate
 
 DIMENSIONS = ("channel", "queue", "language", "agent", "team", "shift", "interval")
 INTERVAL_MS = {"15min": 900_000, "hour": 3_600_000, "day": 86_400_000}
@@ -123,77 +125,91 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
         if d not in DIMENSIONS:
             raise ValueError(f"cannot group by {d!r}: one of {', '.join(DIMENSIONS)}")
     resolved = facts.resolved_ms
-    offered = (facts.offered_ms >= 0) & (resolved >= 0)
-    talked = (facts.answered_ms >= 0) & (facts.ended_ms >= facts.answered_ms)
+    ended = facts.ended_ms
     lo = -1 if since_ms is None else since_ms
     hi = np.iinfo(np.int64).max if until_ms is None else until_ms
-    offered &= (resolved >= lo) & (resolved < hi)
-    talked &= (facts.ended_ms >= lo) & (facts.ended_ms < hi)
-    rows = [np.flatnonzero(offered), np.flatnonzero(talked)]
-    when = [resolved[rows[0]], facts.ended_ms[rows[1]]]
+    counted = (facts.offered_ms >= 0) & (resolved >= max(lo, 0)) & (resolved < hi)
+    talked = ((facts.how == K.HOW_ANSWERED) & (ended >= resolved) & (ended >= lo)
+              & (ended < hi))
+    # The group of each contact's row and of its talk row: every dimension as small
+    # non-negative codes, combined into one cell number.
+    codes_c, codes_t, sizes = [], [], []
+    for d in by:
+        if d == "interval":
+            c = _interval_where(resolved, counted, interval, settings.timezone)
+            t = _interval_where(ended, talked, interval, settings.timezone)
+        else:
+            c = t = _dimension(facts, d, settings)
+        codes_c.append(c)
+        codes_t.append(t)
+    base = [min(int(c[counted].min(initial=2**62)), int(t[talked].min(initial=2**62)))
+            for c, t in zip(codes_c, codes_t, strict=True)]
+    for c, t, b in zip(codes_c, codes_t, base, strict=True):
+        top = max(int(c[counted].max(initial=b)), int(t[talked].max(initial=b)))
+        sizes.append(top - b + 1 if counted.any() or talked.any() else 1)
+    step = INTERVAL_MS.get(interval, 86_400_000)
+    sizes = [(sz - 1) // step + 1 if d == "interval" else sz
+             for d, sz in zip(by, sizes, strict=True)]
+    cells = int(np.prod(sizes, dtype=np.float64)) if by else 1
+    if cells > 50_000_000:
+        raise ValueError(f"{cells:,} groups: choose fewer dimensions or a longer interval")
 
-    def coded(dimension: str, ids: np.ndarray) -> np.ndarray:
-        code = {name: i for i, name in enumerate(settings.labels(dimension))}
-        of = {k: code[v] for k, v in getattr(settings, dimension).items()}
-        return np.array([of.get(x, -1) for x in ids.tolist()], dtype=np.int64)
+    def cell(codes: list[np.ndarray], mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(mask), dtype=np.int64)
+        for d, c, b, sz in zip(by, codes, base, sizes, strict=True):
+            k = (c - b) // step if d == "interval" else c - b
+            out = out * sz + k
+        return np.where(mask, out, -1)
 
-    def key_columns(idx: np.ndarray, t: np.ndarray) -> list[np.ndarray]:
-        cols = []
-        for d in by:
-            if d == "channel":
-                cols.append(facts.channel[idx])
-            elif d == "queue":
-                cols.append(facts.queue_id[idx])
-            elif d == "agent":
-                cols.append(facts.agent_id[idx])
-            elif d == "language":
-                cols.append(coded("language", facts.queue_id[idx]))
-            elif d in ("team", "shift"):
-                cols.append(coded(d, facts.agent_id[idx]))
-            else:
-                cols.append(local_interval(t, interval, settings.timezone))
-        return cols
-
-    parts = [key_columns(idx, t) for idx, t in zip(rows, when, strict=True)]
-    n0 = len(rows[0])
-    if by:
-        stacked = np.concatenate([np.stack(p, axis=1) if len(p) else np.zeros((0, 0))
-                                  for p in parts]).astype(np.int64).reshape(-1, len(by))
-        uniq, group = np.unique(stacked, axis=0, return_inverse=True)
-        group = group.ravel()
-    else:
-        uniq = np.zeros((1 if n0 + len(rows[1]) else 0, 0), dtype=np.int64)
-        group = np.zeros(n0 + len(rows[1]), dtype=np.int64)
-    g_contact, g_talk = group[:n0], group[n0:]
-    n_groups = len(uniq)
-
-    idx = rows[0]
-    answered = facts.answered_ms[idx] >= 0
-    abandoned = facts.abandoned_ms[idx] >= 0
-    wait = resolved[idx] - facts.offered_ms[idx]
-    target = _targets(facts.queue_id[idx], facts.channel[idx], settings.target_ms)
-
-    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        w = mask.astype(np.int64) if weights is None else np.where(mask, weights, 0)
-        return np.bincount(g_contact, weights=w, minlength=n_groups).astype(np.int64)
-
-    longest = np.full(n_groups, -1, dtype=np.int64)
-    np.maximum.at(longest, g_contact, wait)
-    talk = facts.ended_ms[rows[1]] - facts.answered_ms[rows[1]]
+    target = _targets(facts.queue_id, facts.channel, settings.target_ms)
+    acc = aggregate(facts.records, cell(codes_c, counted), cell(codes_t, talked), target,
+                    settings.short_abandon_ms, cells)
+    present = np.flatnonzero((acc[:, K.A_OFFERED] > 0) | (acc[:, K.A_TALKED] > 0))
+    acc = acc[present]
+    keys, rest = {}, present
+    for d, b, sz in reversed(list(zip(by, base, sizes, strict=True))):
+        k = rest % sz
+        rest = rest // sz
+        keys[d] = k * step + b if d == "interval" else k + b
     return KpiTable(
-        by=by, interval=interval,
-        keys={d: uniq[:, i] for i, d in enumerate(by)},
-        offered=count(np.ones(n0, bool)),
-        answered=count(answered),
-        answered_in_target=count(answered & (wait <= target)),
-        abandoned=count(abandoned),
-        short_abandoned=count(abandoned & (wait < settings.short_abandon_ms)),
-        voicemail=count(facts.voicemail_ms[idx] >= 0),
-        wait_answered_ms=count(answered, wait),
-        longest_wait_ms=longest,
-        talked=np.bincount(g_talk, minlength=n_groups).astype(np.int64),
-        talk_ms=np.bincount(g_talk, weights=talk, minlength=n_groups).astype(np.int64),
-    )
+        by=by, interval=interval, keys={d: keys[d] for d in by},
+        offered=acc[:, K.A_OFFERED], answered=acc[:, K.A_ANSWERED],
+        answered_in_target=acc[:, K.A_IN_TARGET], abandoned=acc[:, K.A_ABANDONED],
+        short_abandoned=acc[:, K.A_SHORT], voicemail=acc[:, K.A_VOICEMAIL],
+        wait_answered_ms=acc[:, K.A_WAIT], longest_wait_ms=acc[:, K.A_LONGEST],
+        talked=acc[:, K.A_TALKED], talk_ms=acc[:, K.A_TALK])
+
+
+def _interval_where(ts: np.ndarray, mask: np.ndarray, interval: str, tz: str) -> np.ndarray:
+    """Local interval starts of ts where mask holds (elsewhere a placeholder in range,
+    so that the zone's offsets are looked up over the span that counts only)."""
+    fill = int(ts[mask].min()) if mask.any() else 0
+    return local_interval(np.where(mask, ts, fill), interval, tz)
+
+
+def _dimension(facts: ContactFacts, d: str, settings: KpiSettings) -> np.ndarray:
+    """Dimension d of every contact as integers (-1: none)."""
+    if d == "channel":
+        return facts.channel
+    if d == "queue":
+        return facts.queue_id
+    if d == "agent":
+        return facts.agent_id
+    ids = facts.queue_id if d == "language" else facts.agent_id
+    code = {name: i for i, name in enumerate(settings.labels(d))}
+    mapping = {k: code[v] for k, v in getattr(settings, d).items()}
+    return _lookup(ids, mapping)
+
+
+def _lookup(ids: np.ndarray, mapping: Mapping[int, int]) -> np.ndarray:
+    """mapping[id] for each id (-1 where absent), through an array for small ids."""
+    if not mapping or min(mapping) < 0 or max(mapping) > 10_000_000:
+        return np.array([mapping.get(x, -1) for x in ids.tolist()], dtype=np.int64)
+    table = np.full(max(mapping) + 2, -1, dtype=np.int64)
+    for k, v in mapping.items():
+        table[k] = v
+    return np.where((ids >= 0) & (ids < len(table) - 1), table[np.clip(ids, 0, None)
+                                                              .clip(max=len(table) - 1)], -1)
 
 
 def _targets(queue: np.ndarray, channel: np.ndarray, by_queue: Mapping[int, int]) -> np.ndarray:
@@ -201,6 +217,7 @@ def _targets(queue: np.ndarray, channel: np.ndarray, by_queue: Mapping[int, int]
     for ch, s in DEFAULT_SLA_S.items():
         default[int(ch)] = s * 1000
     out = default[np.clip(channel, 0, len(default) - 1)]
-    for q, ms in by_queue.items():
-        out[queue == q] = ms
+    if by_queue:
+        known = _lookup(queue, dict(by_queue))
+        out = np.where(known >= 0, known, out)
     return out

@@ -8,34 +8,74 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.model import EVENT_DTYPE
-from core_ext.kpi_kernels import contact_facts as _contact_facts_kernel
+from core_ext import kpi_kernels as K
 
 
 @dataclass
 class ContactFacts:
-    """One row per contact (interaction) seen in the events; -1: no such moment/id."""
+    """One record per contact (interaction) seen in the events: the columns of
+    ``records`` are core_ext.kpi_kernels' F_*; -1: no such moment or id."""
 
     interaction_id: np.ndarray
-    arrived_ms: np.ndarray
-    offered_ms: np.ndarray
-    answered_ms: np.ndarray
-    abandoned_ms: np.ndarray
-    voicemail_ms: np.ndarray
-    ended_ms: np.ndarray
-    agent_id: np.ndarray  # who answered
-    queue_id: np.ndarray  # where it was first offered
-    channel: np.ndarray
-    outcome: np.ndarray  # of its last ENDED
-    transfers: np.ndarray
-    blocked: np.ndarray
+    records: np.ndarray  # (n, N_FACTS) int64
 
     def __len__(self) -> int:
         return len(self.interaction_id)
 
+    def _col(self, c: int) -> np.ndarray:
+        return self.records[:, c]
+
+    @property
+    def offered_ms(self) -> np.ndarray:
+        return self._col(K.F_OFFERED)
+
     @property
     def resolved_ms(self) -> np.ndarray:
         """When the wait ended (answered, abandoned, voicemail), else -1."""
-        return np.maximum(np.maximum(self.answered_ms, self.abandoned_ms), self.voicemail_ms)
+        return self._col(K.F_RESOLVED)
+
+    @property
+    def how(self) -> np.ndarray:
+        """How the wait ended: K.HOW_ANSWERED, HOW_ABANDONED, HOW_VOICEMAIL, or -1."""
+        return self._col(K.F_HOW)
+
+    def _when(self, how: int) -> np.ndarray:
+        return np.where(self.how == how, self.resolved_ms, -1)
+
+    @property
+    def answered_ms(self) -> np.ndarray:
+        return self._when(K.HOW_ANSWERED)
+
+    @property
+    def abandoned_ms(self) -> np.ndarray:
+        return self._when(K.HOW_ABANDONED)
+
+    @property
+    def voicemail_ms(self) -> np.ndarray:
+        return self._when(K.HOW_VOICEMAIL)
+
+    @property
+    def ended_ms(self) -> np.ndarray:
+        return self._col(K.F_ENDED)
+
+    @property
+    def agent_id(self) -> np.ndarray:
+        """Who answered."""
+        return self._col(K.F_AGENT)
+
+    @property
+    def queue_id(self) -> np.ndarray:
+        """Where it was first offered."""
+        return self._col(K.F_QUEUE)
+
+    @property
+    def channel(self) -> np.ndarray:
+        return self._col(K.F_CHANNEL)
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """Of its last ENDED."""
+        return self._col(K.F_OUTCOME)
 
     @property
     def wait_ms(self) -> np.ndarray:
@@ -51,26 +91,21 @@ def contact_facts(events: np.ndarray) -> ContactFacts:
     if events.dtype != EVENT_DTYPE:
         raise TypeError(f"events have dtype {events.dtype}, expected {EVENT_DTYPE}")
     iid = events["interaction_id"]
-    has = iid >= 0
-    if has.any():
-        lo, hi = int(iid[has].min()), int(iid[has].max())
-        if hi - lo < 4 * len(iid) + 1024:
-            # Ids of a floor are dense: index by id, then keep the ones seen.
-            slot = np.where(has, iid - lo, -1)
-            seen = np.zeros(hi - lo + 1, dtype=bool)
-            seen[slot[has]] = True
-            dense = np.cumsum(seen) - 1
-            slot = np.where(has, dense[np.maximum(slot, 0)], -1)
-            ids = np.flatnonzero(seen) + lo
-        else:
-            ids, inverse = np.unique(iid[has], return_inverse=True)
-            slot = np.full(len(iid), -1, dtype=np.int64)
-            slot[has] = inverse
+    lo, hi = K.id_span(iid)
+    fields = (events["agent_id"], events["queue_id"], events["channel"], events["value"])
+    if lo < 0:
+        ids = np.zeros(0, np.int64)
+        records = np.zeros((0, K.N_FACTS), np.int64)
+    elif hi - lo < 2 * len(iid) + 1024:
+        # Ids of a floor are dense: a row per id in the span, found by its offset;
+        # an id that never occurs keeps a row of -1 (never offered: never counted).
+        ids = np.arange(lo, hi + 1, dtype=np.int64)
+        records = K.contact_facts_by_id(events["ts_ms"], events["kind"], iid, lo, *fields,
+                                        hi - lo + 1)
     else:
-        ids, slot = np.zeros(0, np.int64), np.full(len(iid), -1, np.int64)
-    out = _contact_facts_kernel(
-        np.ascontiguousarray(events["ts_ms"]), events["kind"].astype(np.int64),
-        slot.astype(np.int64), events["agent_id"].astype(np.int64),
-        events["queue_id"].astype(np.int64), events["channel"].astype(np.int64),
-        np.ascontiguousarray(events["value"]), len(ids))
-    return ContactFacts(ids.astype(np.int64), *out)
+        ids, slot = np.unique(iid, return_inverse=True)
+        slot = slot.ravel()
+        if ids[0] < 0:  # events without an interaction
+            ids, slot = ids[1:], slot - 1
+        records = K.contact_facts(events["ts_ms"], events["kind"], slot, *fields, len(ids))
+    return ContactFacts(ids, records)

@@ -109,3 +109,20 @@ def test_batch_equals_the_pandas_reference(contacts, by, interval) -> None:
     want.index.names = list(by) or ["_all"]
     pd.testing.assert_frame_equal(_as_frame(got, by), want, check_names=False,
                                   check_index_type=False)
+
+
+def test_sparse_interaction_ids_give_the_same_measures() -> None:
+    contacts = [dict(start=s * 60_000, ivr_ms=0, queue=1 + s % 3, fate=f, wait_ms=w,
+                     talk_ms=90_000, no_answers=0, transfers=0, agent=1 + s % 4, ended=True)
+                for s, (f, w) in enumerate([("answered", 1_000), ("abandoned", 4_000),
+                                            ("answered", 30_000), ("voicemail", 600_000)])]
+    dense = _stream(contacts)
+    sparse = dense.copy()
+    sparse["interaction_id"] = dense["interaction_id"] * 10**12  # far apart: no id span
+    kpi = KpiSettings(language=LANG, timezone=TZ)
+    for by in [("queue", "interval"), ("agent",)]:
+        pd.testing.assert_frame_equal(
+            _as_frame(contact_kpis(contact_facts(sparse), by, "hour", kpi), by),
+            _as_frame(contact_kpis(contact_facts(dense), by, "hour", kpi), by))
+    assert contact_facts(sparse).interaction_id.tolist() == [10**12, 2 * 10**12,
+                                                            3 * 10**12, 4 * 10**12]
