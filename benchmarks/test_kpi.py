@@ -43,3 +43,66 @@ def test_incremental_events_per_second(benchmark, day_of_load_1k) -> None:
         print(f"\nKPI incremental: {len(events):,} events of the load_1k day in batches of "
               f"{BATCH:,}: {rate:,.0f} events/s (goal {GOAL_EVENTS_PER_S:,})")
         assert rate >= GOAL_EVENTS_PER_S
+
+
+def _ours(events):
+    from core.kpi.batch import contact_kpis
+    from core.kpi.contacts import contact_facts
+
+    settings = KpiSettings(timezone="UTC")
+    facts = contact_facts(events)
+    return (contact_kpis(facts, ("agent", "interval"), "hour", settings),
+            contact_kpis(facts, ("queue", "interval"), "15min", settings))
+
+
+def _same(table, key: str, peer) -> None:
+    import numpy as np
+
+    peer = peer.reset_index() if key not in peer.columns and "k" not in peer.columns else peer
+    k = peer["k"] if "k" in peer.columns else peer[key]
+    order = np.lexsort((peer["iv"].to_numpy(), k.to_numpy()))
+    mine = np.lexsort((table.keys["interval"], table.keys[key]))
+    for ours, theirs in (("offered", "offered"), ("answered", "answered"),
+                         ("answered_in_target", "in_target"), ("abandoned", "abandoned"),
+                         ("short_abandoned", "short"), ("voicemail", "voicemail"),
+                         ("wait_answered_ms", "wait_answered"), ("longest_wait_ms", "longest"),
+                         ("talked", "talked"), ("talk_ms", "talk")):
+        np.testing.assert_array_equal(getattr(table, ours)[mine],
+                                      peer[theirs].to_numpy()[order].astype(np.int64), ours)
+    np.testing.assert_array_equal(table.keys["interval"][mine], peer["iv"].to_numpy()[order])
+
+
+def test_batch_10m_contacts_against_duckdb_and_pandas(benchmark, record_time) -> None:
+    """All contact measures by (agent, hour) and (queue, 15 min) over 10M contacts
+    (28.5M events): ours on one core, DuckDB on one thread, pandas; the results are
+    compared row by row. Goal: under 1.5 s and at least 2x DuckDB. A smoke run (make
+    test) uses 100,000 contacts."""
+    import time
+
+    from benchmarks import kpi_workload
+    from benchmarks.peers.duckdb_kpis import duckdb_kpis, pandas_kpis
+
+    n = kpi_workload.CONTACTS if not benchmark.disabled else 100_000
+    events = kpi_workload.events(n)
+    _ours(events[:1000])  # compile outside the clock
+    tables = benchmark.pedantic(_ours, args=(events,), rounds=3, iterations=1)
+    peers = {}
+    for name, peer in (("DuckDB (1 thread)", duckdb_kpis), ("pandas", pandas_kpis)):
+        t0 = time.perf_counter()
+        peers[name] = peer(events)
+        peers[name + " s"] = time.perf_counter() - t0
+    for name in ("DuckDB (1 thread)", "pandas"):
+        _same(tables[0], "agent", peers[name][0])
+        _same(tables[1], "queue", peers[name][1])
+    if benchmark.stats is None:
+        return
+    ours = benchmark.stats.stats.median
+    workload = f"kpi_batch_{n // 1_000_000}M_contacts_agent_hour_queue_15min"
+    record_time(workload, "ours", ours)
+    for name in ("DuckDB (1 thread)", "pandas"):
+        record_time(workload, name, peers[name + " s"])
+    duck = peers["DuckDB (1 thread) s"]
+    print(f"\nKPI batch, {n:,} contacts ({len(events):,} events): ours {ours:.2f} s, DuckDB "
+          f"{duck:.2f} s ({duck / ours:.1f}x), pandas {peers['pandas s']:.2f} s "
+          f"({peers['pandas s'] / ours:.1f}x); goal < 1.5 s and >= 2x DuckDB: "
+          f"{'met' if ours < 1.5 and duck >= 2 * ours else 'NOT MET'}")
