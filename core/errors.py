@@ -17,3 +17,8 @@ class ConfigError(FloorboardError):
 
 class ExportError(FloorboardError):
     """An export could not be written; nothing was left at the target path."""
+
+
+class IngestError(FloorboardError):
+    """An input file was not imported (missing, not its format, already imported);
+    nothing was written to the database."""

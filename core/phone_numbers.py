@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -56,3 +57,44 @@ def classify_number(number: str, region: str) -> NumberType:
     if not phonenumbers.is_valid_number(parsed):
         return NumberType.UNKNOWN
     return _TYPE_MAP.get(phonenumbers.number_type(parsed), NumberType.OTHER)
+
+
+@dataclass(frozen=True)
+class NumberPlan:
+    """How a floor reads the numbers it dials: its default region (for numbers written
+    without a country code) and which numbers are its own.
+
+    ``internal_prefixes`` name the company's own lines beyond the PBX extensions of 2-6
+    digits, which are always internal. With a '+' a prefix is a block of full numbers
+    ("+44 20 7946 00": colleagues reached on their direct lines), matched against the
+    E.164 form; without one it is a range of extensions ("8" for 8xxx), matched only
+    against numbers that are not full numbers, so that a national "8 916 ..." (Russia's
+    trunk prefix) stays a customer's.
+    """
+
+    region: str = "GB"
+    internal_prefixes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z]{2}", self.region):
+            raise ValueError(f"region {self.region!r} is not a two-letter ISO country code "
+                             "such as 'GB' or 'UA'")
+        compact = tuple(_compact(p) for p in self.internal_prefixes)
+        bad = [p for p, c in zip(self.internal_prefixes, compact, strict=True)
+               if not c.lstrip("+")]
+        if bad:
+            raise ValueError(f"internal prefix {bad[0]!r} has no digits")
+        object.__setattr__(self, "internal_prefixes", compact)
+
+    def normalize(self, number: str) -> str:
+        return normalize_number(number, self.region)
+
+    def classify(self, number: str) -> NumberType:
+        compact = _compact(number)
+        if compact and self.internal_prefixes:
+            normal = self.normalize(number)
+            full = normal.startswith("+")
+            if any(normal.startswith(p) if p.startswith("+") else not full and
+                   compact.startswith(p) for p in self.internal_prefixes):
+                return NumberType.INTERNAL
+        return classify_number(number, self.region)

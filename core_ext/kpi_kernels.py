@@ -5,23 +5,39 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# core.model.EventKind codes (tests/core/kpi checks them against the enum).
+# core.model codes (tests/core/kpi checks them against the enums).
 ARRIVED, ENQUEUED, ACCEPTED, TRANSFERRED, ENDED, ABANDONED, VOICEMAIL, BLOCKED = (
     1, 2, 4, 7, 9, 10, 11, 16)
+AGENT_STATE, AGENT_LOGIN, AGENT_LOGOUT = 12, 14, 15
+ST_AVAILABLE, ST_BUSY, ST_WRAP_UP, ST_AWAY, ST_BREAK, ST_OFFLINE = 1, 2, 3, 4, 5, 6
+OUT_RESOLVED, OUT_SALE, OUT_NO_SALE, OUT_MEETING_SET, OUT_PRANK = 1, 2, 3, 8, 10
 
-
-# Columns of a contact's record in contact_facts' output: one row of 64 bytes per
-# contact, so that an event touches one cache line, not one per fact.
-F_OFFERED, F_RESOLVED, F_ENDED, F_AGENT, F_QUEUE, F_CHANNEL, F_HOW, F_OUTCOME = range(8)
-N_FACTS = 8
-# How a wait ended (F_HOW).
+# How a wait ended (ContactFacts.how); 0: it has not.
 HOW_ANSWERED, HOW_ABANDONED, HOW_VOICEMAIL = 1, 2, 3
+#: By event kind: how the wait ends with it (0: it does not end the wait).
+HOW_OF = np.zeros(32, np.int8)
+HOW_OF[ACCEPTED], HOW_OF[ABANDONED], HOW_OF[VOICEMAIL] = (HOW_ANSWERED, HOW_ABANDONED,
+                                                           HOW_VOICEMAIL)
+
+#: Interval tables are per UTC quarter hour: every zone's offset is a whole number of
+#: quarter hours, so a quarter hour lies in exactly one local 15 min, hour, day, month.
+SLOT_MS = 900_000
+
+#: Upper edges (ms) of the fixed wait-histogram bins; the last bin is open. The
+#: channel targets (15 s, 20 s, 4 h) are edges, so "within target" is exact.
+WAIT_EDGES_MS = np.array([s * 1000 for s in (
+    1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 75, 90, 120, 150, 180,
+    240, 300, 420, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200, 10800, 14400, 21600,
+    28800, 43200, 86400)], dtype=np.int64)
+N_WAIT_BINS = len(WAIT_EDGES_MS) + 1
 
 
 @njit(cache=True)
-def id_span(iid):
-    """The smallest and largest interaction id (-1, -1 when there is none)."""
-    lo, hi = -1, -1
+def id_span(iid, agent, ts):
+    """Smallest and largest interaction id (-1, -1: none), the largest agent id (-1:
+    none) and the earliest and latest time."""
+    lo, hi, amax = -1, -1, -1
+    tmin, tmax = np.int64(0), np.int64(0)
     for i in range(iid.shape[0]):
         x = iid[i]
         if x >= 0:
@@ -29,115 +45,329 @@ def id_span(iid):
                 lo = x
             if x > hi:
                 hi = x
-    return lo, hi
+        if agent[i] > amax:
+            amax = agent[i]
+        t = ts[i]
+        if i == 0 or t < tmin:
+            tmin = t
+        if i == 0 or t > tmax:
+            tmax = t
+    return lo, hi, amax, tmin, tmax
 
 
 @njit(cache=True)
-def contact_facts_by_id(ts, kind, iid, lo, agent, queue, channel, value, n):
-    """contact_facts for ids lo..lo+n-1, the slot being the id's offset (no slot array
-    for dense ids; ids that never occur keep rows of -1)."""
-    return _facts(ts, kind, iid, lo, agent, queue, channel, value, n)
+def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_agents):
+    """One pass over events in seq order: per contact (slot 0..n-1; with an empty
+    ``slot`` array, the slot is the id's offset from lo) when it was offered (first
+    ENQUEUED), when and how its wait ended (the first ACCEPTED, ABANDONED or
+    VOICEMAIL), who answered, when its conversation last ended and with what
+    outcome, its transfers, its queue (that of its first ENQUEUED, else of its first
+    event with one), its channel, and its after-call work: the answering agent's
+    WRAP_UP that began as the conversation ended, until the agent's next state.
+    -1 (how: 0): none. See docs/kpi.md.
 
-
-@njit(cache=True)
-def contact_facts(ts, kind, slot, agent, queue, channel, value, n):
-    return _facts(ts, kind, slot, 0, agent, queue, channel, value, n)
-
-
-@njit(cache=True)
-def _facts(ts, kind, slot, lo, agent, queue, channel, value, n):
-    """One pass over events in seq order: per contact (slot 0..n-1) a record of when
-    it was offered (first ENQUEUED), when and how its wait ended (the first ACCEPTED,
-    ABANDONED or VOICEMAIL), when its conversation last ended and with what outcome,
-    who answered, its queue (that of its first ENQUEUED, else of its first event
-    with one) and channel. -1: none. See docs/kpi.md."""
-    f = np.full((n, N_FACTS), -1, np.int64)
+    Also the agents' state log (AGENT_STATE, and AGENT_LOGOUT as OFFLINE) and the
+    earliest and latest time. ``misses``: [events whose id or agent fell outside
+    the span given, smallest and largest such id, largest agent id] -- the caller
+    guessed the span and must call again with the true one."""
+    offered = np.full(n, -1, np.int64)
+    resolved = np.full(n, -1, np.int64)
+    ended = np.full(n, -1, np.int64)
+    acw = np.full(n, -1, np.int64)
+    answered_by = np.full(n, -1, np.int32)
+    queue_of = np.full(n, -1, np.int32)
+    channel_of = np.full(n, -1, np.int8)
+    how = np.zeros(n, np.int8)
+    outcome = np.full(n, -1, np.int8)
+    transfers = np.zeros(n, np.int16)
+    wrap_since = np.full(n_agents, -1, np.int64)
+    last_end = np.full(n_agents, -1, np.int64)
+    last_end_ts = np.full(n_agents, -1, np.int64)
+    log_ts = np.empty(1024, np.int64)
+    log_agent = np.empty(1024, np.int64)
+    log_state = np.empty(1024, np.int64)
+    n_log = 0
+    misses = np.array([0, np.iinfo(np.int64).max, -1, -1], np.int64)
+    tmin = np.iinfo(np.int64).max
+    tmax = np.iinfo(np.int64).min
+    dense = slot.shape[0] == 0
     for i in range(ts.shape[0]):
-        if slot[i] < 0:
-            continue
-        s = slot[i] - lo
         k = kind[i]
-        r = f[s]
-        if r[F_CHANNEL] < 0 and channel[i] >= 0:
-            r[F_CHANNEL] = channel[i]
-        if k == ENQUEUED:
-            if r[F_OFFERED] < 0:
-                r[F_OFFERED] = ts[i]
-                r[F_QUEUE] = queue[i]
-        elif k == ACCEPTED or k == ABANDONED or k == VOICEMAIL:
-            if r[F_HOW] < 0:
-                r[F_RESOLVED] = ts[i]
-                if k == ACCEPTED:
-                    r[F_HOW] = HOW_ANSWERED
-                    r[F_AGENT] = agent[i]
-                elif k == ABANDONED:
-                    r[F_HOW] = HOW_ABANDONED
-                else:
-                    r[F_HOW] = HOW_VOICEMAIL
-        elif k == ENDED:
-            r[F_ENDED] = ts[i]
-            r[F_OUTCOME] = value[i]
-        if r[F_QUEUE] < 0 and queue[i] >= 0 and k != ENQUEUED and r[F_OFFERED] < 0:
-            r[F_QUEUE] = queue[i]
-    return f
-
-
-# Measures of the batch aggregation (columns of its cells).
-A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST, \
-    A_TALKED, A_TALK = range(10)
+        t = ts[i]
+        if t < tmin:
+            tmin = t
+        if t > tmax:
+            tmax = t
+        a = agent[i]
+        if a >= n_agents:
+            misses[0] += 1
+            misses[3] = max(misses[3], a)
+            continue
+        if k == AGENT_STATE or k == AGENT_LOGOUT or k == AGENT_LOGIN:
+            if a < 0:
+                continue
+            st = _state_of(k, value[i])
+            if n_log == log_ts.shape[0]:
+                log_ts = _grown(log_ts)
+                log_agent = _grown(log_agent)
+                log_state = _grown(log_state)
+            log_ts[n_log] = t
+            log_agent[n_log] = a
+            log_state[n_log] = st
+            n_log += 1
+            if st == ST_WRAP_UP:
+                if wrap_since[a] < 0:
+                    wrap_since[a] = t
+            elif wrap_since[a] >= 0:
+                # Wrap-up and the end it follows share their moment, in either order.
+                if last_end_ts[a] == wrap_since[a] and last_end[a] >= 0 and t >= wrap_since[a]:
+                    acw[last_end[a]] = t - wrap_since[a]
+                wrap_since[a] = -1
+            continue
+        if dense:
+            x = iid[i]
+            if x < 0:
+                continue
+            s = x - lo
+            if s >= n or s < 0:
+                misses[0] += 1
+                misses[1] = min(misses[1], x)
+                misses[2] = max(misses[2], x)
+                continue
+        else:
+            s = slot[i]
+            if s < 0:
+                continue
+        # Selects, not branches: an event's kind is as good as random to the branch
+        # predictor, and a mispredicted branch per event costs more than the stores.
+        c0 = channel_of[s]
+        channel_of[s] = channel[i] if c0 < 0 else c0
+        first_enq = k == ENQUEUED and offered[s] < 0
+        q0 = queue_of[s]
+        queue_of[s] = queue[i] if first_enq or (q0 < 0 and offered[s] < 0) else q0
+        offered[s] = t if first_enq else offered[s]
+        h = HOW_OF[k] if k < HOW_OF.shape[0] else 0
+        first_res = h > 0 and how[s] == 0
+        resolved[s] = t if first_res else resolved[s]
+        answered_by[s] = a if first_res and h == HOW_ANSWERED else answered_by[s]
+        how[s] = h if first_res else how[s]
+        is_end = k == ENDED
+        ended[s] = t if is_end else ended[s]
+        outcome[s] = value[i] if is_end else outcome[s]
+        acw[s] = -1 if is_end else acw[s]  # only the wrap-up after the last end counts
+        transfers[s] += k == TRANSFERRED
+        if is_end and a >= 0:
+            last_end[a] = s
+            last_end_ts[a] = t
+    return ((offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
+             transfers), (log_ts[:n_log], log_agent[:n_log], log_state[:n_log]), tmin, tmax,
+            misses)
 
 
 @njit(cache=True)
-def aggregate(facts, contact_cell, talk_cell, target_ms, short_ms, n_cells):
-    """One pass over contact records: the measures of each cell (docs/kpi.md). A
-    contact counts in contact_cell (where its wait ended; -1: not counted), its talk
-    time in talk_cell (where its conversation ended; -1: none)."""
-    acc = np.zeros((n_cells, 10), np.int64)
-    acc[:, A_LONGEST] = -1
-    for s in range(facts.shape[0]):
-        c = contact_cell[s]
-        r = facts[s]
-        if c >= 0:
-            wait = r[F_RESOLVED] - r[F_OFFERED]
-            a = acc[c]
-            a[A_OFFERED] += 1
-            how = r[F_HOW]
-            if how == HOW_ANSWERED:
-                a[A_ANSWERED] += 1
-                a[A_WAIT] += wait
-                if wait <= target_ms[s]:
-                    a[A_IN_TARGET] += 1
-            elif how == HOW_ABANDONED:
-                a[A_ABANDONED] += 1
-                if wait < short_ms:
-                    a[A_SHORT] += 1
+def _state_of(kind, value):
+    """The state an agent event puts the agent in: a login makes them available."""
+    if kind == AGENT_STATE:
+        return value
+    return ST_OFFLINE if kind == AGENT_LOGOUT else ST_AVAILABLE
+
+
+@njit(cache=True)
+def _grown(a):
+    out = np.empty(2 * a.shape[0], a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+# Measures of a cell (columns of the accumulators, in both engines).
+(A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST,
+ A_TALKED, A_TALK, A_ACW, A_TRANSFERRED, A_TRANSFERS, A_FIRST_CONTACT,
+ A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK) = range(19)
+N_MEASURES = 19
+#: Agent state -> its time column (0: not counted; OFFLINE is not logged-in time).
+STATE_COLUMN = np.array([0, A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK, 0, 0],
+                        dtype=np.int64)
+
+# Where a grouping dimension's value comes from.
+SRC_CHANNEL, SRC_QUEUE, SRC_AGENT, SRC_INTERVAL = 0, 1, 2, 3
+
+
+@njit(cache=True)
+def resolved_first_time(outcome, transfers):
+    """Resolved in this contact: no transfer, and an outcome that needs no follow-up."""
+    o = outcome
+    return transfers == 0 and (o == OUT_RESOLVED or o == OUT_SALE or o == OUT_NO_SALE
+                               or o == OUT_MEETING_SET or o == OUT_PRANK)
+
+
+@njit(cache=True)
+def wait_bin(wait):
+    """The histogram bin of a wait: the first edge at or above it."""
+    return np.searchsorted(WAIT_EDGES_MS, wait)
+
+
+@njit(cache=True)
+def _code(d, v, tab, tab_lo):
+    j = v - tab_lo[d]
+    if j < 0 or j >= tab.shape[1]:
+        return -1
+    return tab[d, j]
+
+
+@njit(cache=True)
+def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
+              transfers, target_q, target_q_lo, target_ch, short_ms, src, tab, tab_lo, size,
+              iv_tab, slot0, since, until, n_cells, with_hist):
+    """One pass over contacts: the measures of each cell. A contact counts in the cell
+    of the interval its wait ended in (if in [since, until)); its conversation in the
+    cell of the interval it ended in. Dimension d of a contact is tab[d, v - tab_lo[d]]
+    (a dense code below size[d]) of its channel, queue or answering agent (src[d]), or
+    for the interval, iv_tab[t // SLOT_MS - slot0]. The service-level target is the
+    queue's (target_q[queue - target_q_lo], -1: none) else the channel's."""
+    acc = np.zeros((n_cells, N_MEASURES), np.int64)
+    for c in range(n_cells):
+        acc[c, A_LONGEST] = -1
+    hist = np.zeros((n_cells if with_hist else 0, N_WAIT_BINS), np.int32)
+    nd = src.shape[0]
+    for s in range(offered.shape[0]):
+        r = resolved[s]
+        e = ended[s]
+        counted = offered[s] >= 0 and r >= since and r < until
+        talked = how[s] == HOW_ANSWERED and e >= r and e >= since and e < until
+        if not counted and not talked:
+            continue
+        cc = 0
+        ct = 0
+        for d in range(nd):
+            sd = src[d]
+            if sd == SRC_INTERVAL:
+                kc = iv_tab[r // SLOT_MS - slot0] if counted else 0
+                kt = iv_tab[e // SLOT_MS - slot0] if talked else 0
             else:
-                a[A_VOICEMAIL] += 1
-            if wait > a[A_LONGEST]:
-                a[A_LONGEST] = wait
-        t = talk_cell[s]
-        if t >= 0:
-            acc[t, A_TALKED] += 1
-            acc[t, A_TALK] += r[F_ENDED] - r[F_RESOLVED]
-    return acc
-
-
-# Measures kept per cell by the incremental engine (columns of its accumulators).
-M_OFFERED, M_ANSWERED, M_IN_TARGET, M_ABANDONED, M_SHORT, M_VOICEMAIL, M_WAIT, M_LONGEST, \
-    M_TALKED, M_TALK = range(10)
-N_MEASURES = 10
+                if sd == SRC_CHANNEL:
+                    v = np.int64(channel_of[s])
+                elif sd == SRC_QUEUE:
+                    v = np.int64(queue_of[s])
+                else:
+                    v = np.int64(answered_by[s])
+                kc = tab[d, v - tab_lo[d]]
+                kt = kc
+            cc = cc * size[d] + kc
+            ct = ct * size[d] + kt
+        if counted:
+            # Adds of 0 or 1, not branches: how a wait ended is close to random.
+            wait = r - offered[s]
+            h = how[s]
+            ans = h == HOW_ANSWERED
+            ab = h == HOW_ABANDONED
+            j = queue_of[s] - target_q_lo
+            target = target_q[j] if j >= 0 and j < target_q.shape[0] else -1
+            if target < 0:
+                target = target_ch[max(channel_of[s], 0)]
+            acc[cc, A_OFFERED] += 1
+            acc[cc, A_ANSWERED] += ans
+            acc[cc, A_WAIT] += wait if ans else 0
+            acc[cc, A_IN_TARGET] += ans and wait <= target
+            acc[cc, A_ABANDONED] += ab
+            acc[cc, A_SHORT] += ab and wait < short_ms
+            acc[cc, A_VOICEMAIL] += h == HOW_VOICEMAIL
+            acc[cc, A_LONGEST] = max(acc[cc, A_LONGEST], wait)
+            if with_hist and ans:
+                hist[cc, wait_bin(wait)] += 1
+        if talked:
+            acc[ct, A_TALKED] += 1
+            acc[ct, A_TALK] += e - r
+            if acw[s] > 0:
+                acc[ct, A_ACW] += acw[s]
+            tr = transfers[s]
+            if tr > 0:
+                acc[ct, A_TRANSFERRED] += 1
+                acc[ct, A_TRANSFERS] += tr
+            if resolved_first_time(outcome[s], tr):
+                acc[ct, A_FIRST_CONTACT] += 1
+    return acc, hist
 
 
 @njit(cache=True)
-def _advance(ring_id, acc_q, acc_a, iv, window):
+def _spread(acc, col, cell_base, iv_stride, t0, t1, iv_tab, slot0, with_iv):
+    """Add [t0, t1) to column col of the cells of the intervals it covers."""
+    t = t0
+    while t < t1:
+        slot = t // SLOT_MS
+        nxt = min(t1, (slot + 1) * SLOT_MS)
+        cell = cell_base
+        if with_iv:
+            cell += iv_tab[slot - slot0] * iv_stride
+        acc[cell, col] += nxt - t
+        t = nxt
+
+
+@njit(cache=True)
+def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, since, until,
+                     acc):
+    """Add each agent's time per state (AGENT_STATE log: ts, agent, state; in time
+    order per agent) over [since, until) to the cells of ``acc``, split at interval
+    borders. A state lasts until the agent's next one, or until ``until``. The
+    dimensions are the agent's (src SRC_AGENT) and at most one interval."""
+    n_agents = 0
+    for i in range(agent.shape[0]):
+        if agent[i] + 1 > n_agents:
+            n_agents = agent[i] + 1
+    cur = np.zeros(n_agents, np.int64)
+    from_t = np.full(n_agents, -1, np.int64)
+    nd = src.shape[0]
+    for i in range(ts.shape[0] + n_agents):
+        if i < ts.shape[0]:
+            a = agent[i]
+            if a < 0:
+                continue
+            t = ts[i]
+            new = state[i]
+        else:  # the end: close every agent's open state
+            a = i - ts.shape[0]
+            t = until
+            new = 0
+        col = STATE_COLUMN[cur[a]] if cur[a] < STATE_COLUMN.shape[0] else 0
+        if col > 0 and from_t[a] >= 0:
+            t0 = max(from_t[a], since)
+            t1 = min(t, until)
+            if t1 > t0:
+                # The cell without its interval, and the interval's stride in it.
+                base = 0
+                stride = 0
+                with_iv = False
+                known = True
+                for d in range(nd):
+                    stride *= size[d]
+                    if src[d] == SRC_INTERVAL:
+                        base = base * size[d]
+                        stride = 1
+                        with_iv = True
+                    else:
+                        c = _code(d, a, tab, tab_lo)
+                        known = known and c >= 0
+                        base = base * size[d] + c
+                if known:
+                    _spread(acc, col, base, stride, t0, t1, iv_tab, slot0, with_iv)
+        if t >= from_t[a]:
+            cur[a] = new
+            from_t[a] = t
+
+
+# -- the incremental engine --------------------------------------------------------
+
+
+@njit(cache=True)
+def _advance(ring_id, acc_q, acc_a, hist_q, iv, window):
     """Make interval iv's ring slot current (clearing what it held before)."""
     r = iv % window
     if ring_id[r] != iv:
         ring_id[r] = iv
         acc_q[r, :, :] = 0
         acc_a[r, :, :] = 0
-        acc_q[r, :, M_LONGEST] = -1
-        acc_a[r, :, M_LONGEST] = -1
+        hist_q[r, :, :] = 0
+        acc_q[r, :, A_LONGEST] = -1
+        acc_a[r, :, A_LONGEST] = -1
     return r
 
 
@@ -148,52 +378,136 @@ def _add(acc_q, acc_a, r, q, a, m, v):
 
 
 @njit(cache=True)
-def apply_events(kind, slot, interval, ts, agent_ix, queue_ix, target_ms, short_ms,
-                 offered, answered, done, ended, end_iv, s_queue, s_agent,
-                 ring_id, acc_q, acc_a, newest):
-    """The incremental engine's step, O(1) per event: update the per-contact state
-    (offered, answered, done: the wait has ended, ended) and the accumulators of the
-    interval the contact's moment falls in, per queue and per answering agent (row 0:
-    none). ``newest[0]`` is the latest interval seen; a moment
-    more than the ring's length behind it is counted in newest[1] (too late)."""
+def _held(ring_id, iv, newest, window):
+    return iv >= 0 and ring_id[iv % window] == iv and newest - iv < window
+
+
+@njit(cache=True)
+def _conversation(acc_q, acc_a, r, q, a, sign, talk, acw, transfers, outcome):
+    _add(acc_q, acc_a, r, q, a, A_TALKED, sign)
+    _add(acc_q, acc_a, r, q, a, A_TALK, sign * talk)
+    if acw > 0:
+        _add(acc_q, acc_a, r, q, a, A_ACW, sign * acw)
+    if transfers > 0:
+        _add(acc_q, acc_a, r, q, a, A_TRANSFERRED, sign)
+        _add(acc_q, acc_a, r, q, a, A_TRANSFERS, sign * transfers)
+    if resolved_first_time(outcome, transfers):
+        _add(acc_q, acc_a, r, q, a, A_FIRST_CONTACT, sign)
+
+
+@njit(cache=True)
+def _state_time(acc_q, acc_a, hist_q, ring_id, newest, a, col, t0, t1, iv_tab, slot0, window, lost):
+    """Agent row a's time in column col over [t0, t1), split by interval (an interval
+    without events of its own is made current here)."""
+    t = t0
+    late = False
+    while t < t1:
+        slot = t // SLOT_MS
+        nxt = min(t1, (slot + 1) * SLOT_MS)
+        iv = iv_tab[slot - slot0]
+        if newest - iv >= window:
+            late = True
+        else:
+            r = _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
+            acc_a[r, a, col] += nxt - t
+        t = nxt
+    if late:
+        lost[0] += 1
+
+
+@njit(cache=True)
+def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
+                 iv_tab, slot0,
+                 offered, answered, done, ended, end_iv, s_queue, s_agent, transfers,
+                 outcome, acw,
+                 a_state, a_since, wrap_since, last_end, last_end_ts,
+                 ring_id, acc_q, acc_a, hist_q, newest, waiting_q):
+    """The incremental engine's step, O(1) per event (an agent state spanning k
+    intervals: O(k)): update the per-contact and per-agent state and the accumulators
+    of the interval each moment falls in (iv_tab by UTC quarter hour, as the batch
+    engine), per queue and per agent (row 0: none). ``newest``: [latest interval,
+    moments too late for the ring, latest time]. ``waiting_q``: contacts waiting per
+    queue row now."""
     window = ring_id.shape[0]
     for i in range(kind.shape[0]):
+        k = kind[i]
+        t = ts[i]
+        iv = iv_tab[t // SLOT_MS - slot0]
+        if iv > newest[0]:
+            newest[0] = iv
+            _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
+        if t > newest[2]:
+            newest[2] = t
+        if k == AGENT_STATE or k == AGENT_LOGOUT or k == AGENT_LOGIN:
+            a = agent_ix[i]
+            if a <= 0:
+                continue
+            new = _state_of(k, value[i])
+            if t < a_since[a]:
+                continue  # older than the agent's state on record
+            col = STATE_COLUMN[a_state[a]] if a_state[a] < STATE_COLUMN.shape[0] else 0
+            if col > 0:
+                _state_time(acc_q, acc_a, hist_q, ring_id, newest[0], a, col, a_since[a], t,
+                            iv_tab, slot0, window, newest[1:2])
+            a_state[a] = new
+            a_since[a] = t
+            if new == ST_WRAP_UP:
+                if wrap_since[a] < 0:
+                    wrap_since[a] = t
+            elif wrap_since[a] >= 0:
+                s = last_end[a]
+                if last_end_ts[a] == wrap_since[a] and s >= 0:
+                    # Once per end: a later end resets acw[s] and takes its share back.
+                    w = t - wrap_since[a]
+                    acw[s] = w
+                    e = end_iv[s]
+                    if _held(ring_id, e, newest[0], window):
+                        _add(acc_q, acc_a, e % window, s_queue[s], s_agent[s], A_ACW, w)
+                    elif e >= 0:
+                        newest[1] += 1
+                wrap_since[a] = -1
+            continue
         s = slot[i]
         if s < 0:
             continue
-        k = kind[i]
-        t = ts[i]
-        iv = interval[i]
-        if iv > newest[0]:
-            newest[0] = iv
+        if k == TRANSFERRED:
+            transfers[s] += 1
+            continue
         if k == ENQUEUED:
             if offered[s] < 0:
                 offered[s] = t
                 s_queue[s] = queue_ix[i]
+                if not done[s]:
+                    waiting_q[queue_ix[i]] += 1
             continue
         if k != ACCEPTED and k != ABANDONED and k != VOICEMAIL and k != ENDED:
             continue
         if k == ENDED:
+            a = agent_ix[i]
+            if a > 0:
+                last_end[a] = s
+                last_end_ts[a] = t
             if answered[s] < 0 or s_queue[s] < 0 or t < answered[s]:
                 continue
+            q, sa = s_queue[s], s_agent[s]
             if ended[s] >= 0 and end_iv[s] >= 0:
                 # Only the last end counts (a conversation resumed after a transfer):
                 # take the earlier one back, if its interval is still held.
-                rb = end_iv[s] % window
-                if ring_id[rb] == end_iv[s]:
-                    _add(acc_q, acc_a, rb, s_queue[s], s_agent[s], M_TALKED, -1)
-                    _add(acc_q, acc_a, rb, s_queue[s], s_agent[s], M_TALK,
-                         -(ended[s] - answered[s]))
+                if _held(ring_id, end_iv[s], newest[0], window):
+                    _conversation(acc_q, acc_a, end_iv[s] % window, q, sa, -1,
+                                  ended[s] - answered[s], acw[s], transfers[s], outcome[s])
                 else:
                     newest[1] += 1
             ended[s] = t
+            outcome[s] = value[i]
+            acw[s] = -1
             end_iv[s] = -1
             if newest[0] - iv >= window:
                 newest[1] += 1
                 continue
-            r = _advance(ring_id, acc_q, acc_a, iv, window)
-            _add(acc_q, acc_a, r, s_queue[s], s_agent[s], M_TALKED, 1)
-            _add(acc_q, acc_a, r, s_queue[s], s_agent[s], M_TALK, t - answered[s])
+            r = _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
+            _conversation(acc_q, acc_a, r, q, sa, 1, t - answered[s], -1, transfers[s],
+                          outcome[s])
             end_iv[s] = iv
             continue
         if done[s]:
@@ -201,31 +515,31 @@ def apply_events(kind, slot, interval, ts, agent_ix, queue_ix, target_ms, short_
         done[s] = True
         if offered[s] < 0:
             continue  # hung up before it was offered (in the IVR): not a contact yet
+        q = s_queue[s]
+        waiting_q[q] -= 1
+        if k == ACCEPTED:
+            answered[s] = t
+            s_agent[s] = agent_ix[i]
         if newest[0] - iv >= window:
             newest[1] += 1
             continue
-        r = _advance(ring_id, acc_q, acc_a, iv, window)
-        q = s_queue[s]
+        r = _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
         wait = t - offered[s]
-        a = 0  # no agent
+        a = s_agent[s]
+        _add(acc_q, acc_a, r, q, a, A_OFFERED, 1)
         if k == ACCEPTED:
-            answered[s] = t
-            a = agent_ix[i]
-            s_agent[s] = a
-        _add(acc_q, acc_a, r, q, a, M_OFFERED, 1)
-        if k == ACCEPTED:
-            _add(acc_q, acc_a, r, q, a, M_ANSWERED, 1)
-            _add(acc_q, acc_a, r, q, a, M_WAIT, wait)
+            _add(acc_q, acc_a, r, q, a, A_ANSWERED, 1)
+            _add(acc_q, acc_a, r, q, a, A_WAIT, wait)
+            hist_q[r, q, wait_bin(wait)] += 1
             if wait <= target_ms[q]:
-                _add(acc_q, acc_a, r, q, a, M_IN_TARGET, 1)
+                _add(acc_q, acc_a, r, q, a, A_IN_TARGET, 1)
         elif k == ABANDONED:
-            _add(acc_q, acc_a, r, q, a, M_ABANDONED, 1)
+            _add(acc_q, acc_a, r, q, a, A_ABANDONED, 1)
             if wait < short_ms:
-                _add(acc_q, acc_a, r, q, a, M_SHORT, 1)
+                _add(acc_q, acc_a, r, q, a, A_SHORT, 1)
         else:
-            _add(acc_q, acc_a, r, q, a, M_VOICEMAIL, 1)
-        if wait > acc_q[r, q, M_LONGEST]:
-            acc_q[r, q, M_LONGEST] = wait
-        if wait > acc_a[r, a, M_LONGEST]:
-            acc_a[r, a, M_LONGEST] = wait
-
+            _add(acc_q, acc_a, r, q, a, A_VOICEMAIL, 1)
+        if wait > acc_q[r, q, A_LONGEST]:
+            acc_q[r, q, A_LONGEST] = wait
+        if wait > acc_a[r, a, A_LONGEST]:
+            acc_a[r, a, A_LONGEST] = wait

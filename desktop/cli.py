@@ -1,4 +1,5 @@
-"""The ``floorboard`` command: the desktop app by default, plus export and info."""
+"""The ``floorboard`` command: the desktop app by default, plus export, import, info,
+kpi and simulate."""
 
 from __future__ import annotations
 
@@ -78,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--interval", default="hour", choices=["15min", "hour", "day", "month"],
                      help="interval length when grouping by interval (default: hour)")
     kpi.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    imp = sub.add_parser("import", help="import a file of call records into the database")
+    _common(imp, suppress=True)
+    imp.add_argument("source", choices=["anonymous-bank"],
+                     help="the file's format: anonymous-bank (the Technion SEE Center's "
+                     "Anonymous Bank call records, tab-separated)")
+    imp.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -162,6 +169,16 @@ def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
                            args.format, config.get("floor.timezone"))
 
 
+def _cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from core.ingest.bank_import import import_bank_file, summary_lines
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        result = import_bank_file(store, args.file)
+    print("\n".join(summary_lines(result, config.get("floor.timezone"))))
+    return 0
+
+
 def _program() -> str:
     """How the user started us (e.g. .venv/bin/floorboard), for hints they can paste."""
     return sys.argv[0] if os.path.basename(sys.argv[0]) == "floorboard" else "floorboard"
@@ -190,8 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        command = {"export": _cmd_export, "info": _cmd_info, "kpi": _cmd_kpi,
-                   "simulate": _cmd_simulate}.get(args.command, _cmd_run)
+        command = {"export": _cmd_export, "import": _cmd_import, "info": _cmd_info,
+                   "kpi": _cmd_kpi, "simulate": _cmd_simulate}.get(args.command, _cmd_run)
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)

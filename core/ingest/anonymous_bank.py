@@ -85,6 +85,9 @@ class BankCalls:
     rejected: list[RejectedLine] = field(default_factory=list)
     phantom: int = 0
     lines: int = 0  # data lines read (the header not counted)
+    #: Per interaction: the customer id as written (None: 0, not identified).
+    customer_ids: list[str | None] = field(default_factory=list)
+    priorities: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 class _Bad(Exception):
@@ -137,7 +140,8 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE) -> BankCalls:
     agent_of: dict[str, int] = {}
     rejected: list[RejectedLine] = []
     seen: dict[tuple[str, str], int] = {}
-    ids, qids, arrivals = [], [], []
+    ids, qids, arrivals, priorities = [], [], [], []
+    customer_ids: list[str | None] = []
     rows: list[tuple[int, int, int, int, int, int]] = []  # ts, kind, iid, agent, queue, value
     phantom = lines = 0
     with path.open(encoding="ascii", errors="replace", newline="") as f:
@@ -181,6 +185,8 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE) -> BankCalls:
             ids.append(iid)
             qids.append(qid)
             arrivals.append(events[0][0])
+            priorities.append(int(row["priority"]))
+            customer_ids.append(None if float(row["customer_id"]) == 0 else row["customer_id"])
             for ts, kind, value, with_agent in events:
                 rows.append((ts, kind, iid, agent if with_agent else NONE, qid, value))
     out = np.zeros(len(rows), dtype=EVENT_DTYPE)
@@ -192,7 +198,8 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE) -> BankCalls:
         out = out[np.argsort(out["ts_ms"], kind="stable")]
     return BankCalls(path, queues, list(agent_of), np.array(ids, dtype=np.int64),
                      np.array(qids, dtype=np.int64), np.array(arrivals, dtype=np.int64),
-                     out, rejected, phantom, lines)
+                     out, rejected, phantom, lines, customer_ids,
+                     np.array(priorities, dtype=np.int64))
 
 
 def _call(row: dict[str, str], tz: zoneinfo.ZoneInfo):

@@ -1,25 +1,39 @@
-"""The batch KPI engine: contact measures over any range of events, grouped by any
-of channel, queue, language, agent and interval (docs/kpi.md)."""
+"""The batch KPI engine: the measures of any range of events, grouped by any of
+channel, queue, language, agent, team, shift and interval (docs/kpi.md)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.kpi.contacts import ContactFacts
+from core.kpi.intervals import INTERVAL_MS, INTERVALS, IntervalTable, interval_table
+from core.kpi.intervals import local_interval as local_interval
 from core.model import Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
-from core_ext.kpi_kernels import aggregate
 
 DIMENSIONS = ("channel", "queue", "language", "agent", "team", "shift", "interval")
-INTERVAL_MS = {"15min": 900_000, "hour": 3_600_000, "day": 86_400_000}
-INTERVALS = (*INTERVAL_MS, "month")
+#: Dimensions read off the contact's queue, and off an agent.
+QUEUE_SIDE = frozenset({"channel", "queue", "language"})
+AGENT_SIDE = frozenset({"agent", "team", "shift"})
 SHORT_ABANDON_MS = 5_000
+#: Groups beyond this many cells are refused (the cells are dense arrays).
+MAX_CELLS = 50_000_000
+#: An id above this cannot be a dimension's array index.
+MAX_ID = 20_000_000
+
+#: The measures of a group, in the kernels' column order (core_ext.kpi_kernels A_*).
+MEASURES = ("offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
+            "voicemail", "wait_answered_ms", "longest_wait_ms", "talked", "talk_ms",
+            "acw_ms", "transferred", "transfers", "first_contact_resolved",
+            "available_ms", "busy_ms", "wrap_up_ms", "away_ms", "break_ms")
+_COLUMN = {name: i for i, name in enumerate(MEASURES)}
+
+__all__ = ["DIMENSIONS", "INTERVALS", "INTERVAL_MS", "MEASURES", "KpiSettings", "KpiTable",
+           "contact_kpis", "local_interval"]
 
 
 @dataclass(frozen=True)
@@ -40,30 +54,38 @@ class KpiSettings:
         """The names behind a text dimension's codes (language, team, shift)."""
         return sorted(set(getattr(self, dimension).values()))
 
+    def channel_targets_ms(self) -> np.ndarray:
+        """The default target of each channel code."""
+        out = np.zeros(max(int(c) for c in Channel) + 1, dtype=np.int64)
+        for ch, s in DEFAULT_SLA_S.items():
+            out[int(ch)] = s * 1000
+        return out
+
 
 @dataclass
 class KpiTable:
     """One row per group. ``keys[d]`` holds dimension d: ids for channel, queue and
     agent (-1: none, e.g. the agent of an abandoned contact), for language, team and
     shift an index into ``KpiSettings.labels(d)`` (-1: none), and for interval the
-    start as local wall-clock milliseconds since 1970-01-01."""
+    start as local wall-clock milliseconds since 1970-01-01. Each of MEASURES is an
+    attribute (``table.offered``). Agent-state times are there only when every
+    dimension is an agent's or the interval (``agent_time``); the wait histogram
+    (answered contacts, bins of kpi_kernels.WAIT_EDGES_MS) only when asked for."""
 
     by: tuple[str, ...]
     interval: str
     keys: dict[str, np.ndarray]
-    offered: np.ndarray
-    answered: np.ndarray
-    answered_in_target: np.ndarray
-    abandoned: np.ndarray  # in queue, short abandons included
-    short_abandoned: np.ndarray
-    voicemail: np.ndarray
-    wait_answered_ms: np.ndarray  # sum over answered contacts
-    longest_wait_ms: np.ndarray  # -1: no resolved contact
-    talked: np.ndarray  # conversations ended
-    talk_ms: np.ndarray
+    measures: np.ndarray  # (rows, len(MEASURES)) int64
+    agent_time: bool = False
+    wait_hist: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.offered)
+        return len(self.measures)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in _COLUMN and "measures" in self.__dict__:
+            return self.__dict__["measures"][:, _COLUMN[name]]
+        raise AttributeError(name)
 
     @property
     def service_level(self) -> np.ndarray:
@@ -82,6 +104,59 @@ class KpiTable:
         """Average talk time of the conversations that ended in the group."""
         return _ratio(self.talk_ms, self.talked) / 1000
 
+    @property
+    def acw_s(self) -> np.ndarray:
+        """Average after-call work per conversation that ended in the group."""
+        return _ratio(self.acw_ms, self.talked) / 1000
+
+    @property
+    def aht_s(self) -> np.ndarray:
+        """Average handling time: talk (hold included) + after-call work."""
+        return _ratio(self.talk_ms + self.acw_ms, self.talked) / 1000
+
+    @property
+    def transfer_rate(self) -> np.ndarray:
+        return _ratio(self.transferred, self.talked)
+
+    @property
+    def first_contact_resolution(self) -> np.ndarray:
+        return _ratio(self.first_contact_resolved, self.talked)
+
+    @property
+    def logged_in_ms(self) -> np.ndarray:
+        return (self.available_ms + self.busy_ms + self.wrap_up_ms + self.away_ms
+                + self.break_ms)
+
+    @property
+    def occupancy(self) -> np.ndarray:
+        """Handling time over the time available for work (idle, handling, wrap-up)."""
+        handling = self.busy_ms + self.wrap_up_ms
+        return _ratio(handling, handling + self.available_ms)
+
+    @property
+    def utilisation(self) -> np.ndarray:
+        """Handling time over all logged-in time (away and breaks included)."""
+        return _ratio(self.busy_ms + self.wrap_up_ms, self.logged_in_ms)
+
+    def wait_percentile_s(self, q: float = 0.9) -> np.ndarray:
+        """The upper edge of the histogram bin holding the q-quantile of the answered
+        contacts' waits (inf: above the last edge; nan: none answered)."""
+        if self.wait_hist is None:
+            raise ValueError("no wait histogram: ask for percentiles=True")
+        return wait_percentile_s(self.wait_hist, q)
+
+
+def wait_percentile_s(hist: np.ndarray, q: float) -> np.ndarray:
+    """Per row of bin counts, the upper edge of the bin holding the q-quantile."""
+    edges = np.append(K.WAIT_EDGES_MS / 1000, np.inf)
+    total = hist.sum(axis=1)
+    cum = np.cumsum(hist, axis=1)
+    # The smallest bin whose cumulative count reaches q of the total.
+    need = np.ceil(q * total - 1e-9)
+    k = (cum < need[:, None]).sum(axis=1)
+    out = edges[np.minimum(k, len(edges) - 1)]
+    return np.where(total > 0, out, np.nan)
+
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     num = num.astype(float)
@@ -91,133 +166,119 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def local_interval(ts_ms: np.ndarray, interval: str, timezone: str) -> np.ndarray:
-    """The start of each time's interval in the zone, as local wall-clock ms."""
-    if interval not in INTERVALS:
-        raise ValueError(f"interval {interval!r}: one of {', '.join(INTERVALS)}")
-    ts = np.asarray(ts_ms, dtype=np.int64)
-    if not len(ts):
-        return ts.copy()
-    # The zone's offset per UTC hour of the span (offsets change on whole hours).
-    tz = zoneinfo.ZoneInfo(timezone)
-    h0 = int(ts.min()) // 3_600_000
-    hours = int(ts.max()) // 3_600_000 - h0 + 1
-    offsets = np.array([
-        int(dt.datetime.fromtimestamp((h0 + h) * 3600, tz).utcoffset().total_seconds()) * 1000
-        for h in range(hours)], dtype=np.int64)
-    local = ts + offsets[ts // 3_600_000 - h0]
-    if interval == "month":
-        months = (local // 86_400_000).astype("datetime64[D]").astype("datetime64[M]")
-        return months.astype("datetime64[D]").astype(np.int64) * 86_400_000
-    size = INTERVAL_MS[interval]
-    return local // size * size
+@dataclass
+class _Dimension:
+    src: int
+    table: np.ndarray  # value - lo -> dense code
+    lo: int
+    decode: np.ndarray  # dense code -> key
+
+
+def _id_range(*columns: np.ndarray) -> int:
+    hi = max((int(c.max()) for c in columns if len(c)), default=-1)
+    if hi > MAX_ID:
+        raise ValueError(f"id {hi} is too large to group by")
+    return max(hi, -1)
+
+
+def _dimension(d: str, facts: ContactFacts, settings: KpiSettings,
+               ivs: IntervalTable | None) -> _Dimension:
+    if d == "interval":
+        assert ivs is not None
+        return _Dimension(K.SRC_INTERVAL, np.zeros(1, np.int64), 0, ivs.starts)
+    src = {"channel": K.SRC_CHANNEL, "queue": K.SRC_QUEUE, "language": K.SRC_QUEUE}.get(
+        d, K.SRC_AGENT)
+    if src == K.SRC_AGENT:
+        hi = _id_range(facts.agent_id, facts.state_agent)
+    else:
+        hi = _id_range(facts.channel if d == "channel" else facts.queue_id)
+    if d in ("channel", "queue", "agent"):
+        # Ids are small: an id's code is its offset from -1 (none).
+        return _Dimension(src, np.arange(hi + 2, dtype=np.int64), -1,
+                          np.arange(-1, hi + 1, dtype=np.int64))
+    labels = settings.labels(d)
+    of: Mapping[int, str] = getattr(settings, d)
+    hi = max(hi, max(of, default=-1))
+    table = np.zeros(hi + 2, dtype=np.int64)  # code 0: none
+    for ident, name in of.items():
+        if ident >= 0:
+            table[ident + 1] = labels.index(name) + 1
+    return _Dimension(src, table, -1, np.arange(-1, len(labels), dtype=np.int64))
 
 
 def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
                  interval: str = "hour", settings: KpiSettings | None = None,
-                 since_ms: int | None = None, until_ms: int | None = None) -> KpiTable:
-    """Contact measures of ``facts`` grouped by ``by``. A contact counts where its
-    wait ended; its talk time where its conversation ended (docs/kpi.md); with
-    since/until, only those moments in [since_ms, until_ms) count."""
+                 since_ms: int | None = None, until_ms: int | None = None,
+                 percentiles: bool = False) -> KpiTable:
+    """The measures of ``facts`` grouped by ``by``. A contact counts where its wait
+    ended; its conversation where it ended; agents' state time where it was spent
+    (docs/kpi.md). With since/until only what happened in [since_ms, until_ms)
+    counts; an agent's state open at the end counts up to the end of the range or of
+    the events, whichever is first."""
     settings = settings or KpiSettings()
     by = tuple(by)
     for d in by:
         if d not in DIMENSIONS:
             raise ValueError(f"cannot group by {d!r}: one of {', '.join(DIMENSIONS)}")
-    resolved = facts.resolved_ms
-    ended = facts.ended_ms
-    lo = -1 if since_ms is None else since_ms
-    hi = np.iinfo(np.int64).max if until_ms is None else until_ms
-    counted = (facts.offered_ms >= 0) & (resolved >= max(lo, 0)) & (resolved < hi)
-    talked = ((facts.how == K.HOW_ANSWERED) & (ended >= resolved) & (ended >= lo)
-              & (ended < hi))
-    # The group of each contact's row and of its talk row: every dimension as small
-    # non-negative codes, combined into one cell number.
-    codes_c, codes_t, sizes = [], [], []
-    for d in by:
-        if d == "interval":
-            c = _interval_where(resolved, counted, interval, settings.timezone)
-            t = _interval_where(ended, talked, interval, settings.timezone)
-        else:
-            c = t = _dimension(facts, d, settings)
-        codes_c.append(c)
-        codes_t.append(t)
-    base = [min(int(c[counted].min(initial=2**62)), int(t[talked].min(initial=2**62)))
-            for c, t in zip(codes_c, codes_t, strict=True)]
-    for c, t, b in zip(codes_c, codes_t, base, strict=True):
-        top = max(int(c[counted].max(initial=b)), int(t[talked].max(initial=b)))
-        sizes.append(top - b + 1 if counted.any() or talked.any() else 1)
-    step = INTERVAL_MS.get(interval, 86_400_000)
-    sizes = [(sz - 1) // step + 1 if d == "interval" else sz
-             for d, sz in zip(by, sizes, strict=True)]
+    if interval not in INTERVALS:
+        raise ValueError(f"interval {interval!r}: one of {', '.join(INTERVALS)}")
+    since = 0 if since_ms is None else max(0, since_ms)
+    until = facts.last_ms + 1 if until_ms is None else until_ms
+    lo_t = max(since, facts.first_ms)
+    hi_t = max(lo_t + 1, min(until, facts.last_ms + 1))
+    ivs = interval_table(lo_t, hi_t, interval, settings.timezone) if "interval" in by else None
+    # Cells are laid out interval first: contacts come about in time order, so the
+    # cells being filled at any moment lie together in memory (an interval innermost
+    # spreads them a row of intervals apart, and each costs a cache and TLB miss).
+    layout = sorted(range(len(by)), key=lambda i: by[i] != "interval")
+    dims = [_dimension(by[i], facts, settings, ivs) for i in layout]
+    sizes = [len(x.decode) for x in dims]
     cells = int(np.prod(sizes, dtype=np.float64)) if by else 1
-    if cells > 50_000_000:
+    if cells > MAX_CELLS:
         raise ValueError(f"{cells:,} groups: choose fewer dimensions or a longer interval")
-
-    def cell(codes: list[np.ndarray], mask: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(mask), dtype=np.int64)
-        for d, c, b, sz in zip(by, codes, base, sizes, strict=True):
-            k = (c - b) // step if d == "interval" else c - b
-            out = out * sz + k
-        return np.where(mask, out, -1)
-
-    target = _targets(facts.queue_id, facts.channel, settings.target_ms)
-    acc = aggregate(facts.records, cell(codes_c, counted), cell(codes_t, talked), target,
-                    settings.short_abandon_ms, cells)
-    present = np.flatnonzero((acc[:, K.A_OFFERED] > 0) | (acc[:, K.A_TALKED] > 0))
-    acc = acc[present]
-    keys, rest = {}, present
-    for d, b, sz in reversed(list(zip(by, base, sizes, strict=True))):
-        k = rest % sz
-        rest = rest // sz
-        keys[d] = k * step + b if d == "interval" else k + b
-    return KpiTable(
-        by=by, interval=interval, keys={d: keys[d] for d in by},
-        offered=acc[:, K.A_OFFERED], answered=acc[:, K.A_ANSWERED],
-        answered_in_target=acc[:, K.A_IN_TARGET], abandoned=acc[:, K.A_ABANDONED],
-        short_abandoned=acc[:, K.A_SHORT], voicemail=acc[:, K.A_VOICEMAIL],
-        wait_answered_ms=acc[:, K.A_WAIT], longest_wait_ms=acc[:, K.A_LONGEST],
-        talked=acc[:, K.A_TALKED], talk_ms=acc[:, K.A_TALK])
-
-
-def _interval_where(ts: np.ndarray, mask: np.ndarray, interval: str, tz: str) -> np.ndarray:
-    """Local interval starts of ts where mask holds (elsewhere a placeholder in range,
-    so that the zone's offsets are looked up over the span that counts only)."""
-    fill = int(ts[mask].min()) if mask.any() else 0
-    return local_interval(np.where(mask, ts, fill), interval, tz)
-
-
-def _dimension(facts: ContactFacts, d: str, settings: KpiSettings) -> np.ndarray:
-    """Dimension d of every contact as integers (-1: none)."""
-    if d == "channel":
-        return facts.channel
-    if d == "queue":
-        return facts.queue_id
-    if d == "agent":
-        return facts.agent_id
-    ids = facts.queue_id if d == "language" else facts.agent_id
-    code = {name: i for i, name in enumerate(settings.labels(d))}
-    mapping = {k: code[v] for k, v in getattr(settings, d).items()}
-    return _lookup(ids, mapping)
+    width = max((len(x.table) for x in dims), default=1)
+    tab = np.full((len(dims), width), -1, dtype=np.int64)
+    for i, x in enumerate(dims):
+        tab[i, : len(x.table)] = x.table
+    src = np.array([x.src for x in dims], dtype=np.int64)
+    tab_lo = np.array([x.lo for x in dims], dtype=np.int64)
+    size = np.array(sizes, dtype=np.int64)
+    iv_index = ivs.index if ivs is not None else np.zeros(1, np.int64)
+    slot0 = ivs.slot0 if ivs is not None else 0
+    target_q, target_lo = _queue_targets(settings.target_ms)
+    acc, hist = K.aggregate(
+        facts.offered_ms, facts.resolved_ms, facts.ended_ms, facts.acw_ms, facts.agent_id,
+        facts.queue_id, facts.channel, facts.how, facts.outcome, facts.transfers, target_q,
+        target_lo, settings.channel_targets_ms(), settings.short_abandon_ms, src, tab,
+        tab_lo, size, iv_index, slot0, since, until, cells, percentiles)
+    agent_time = not (QUEUE_SIDE & set(by))
+    if agent_time and len(facts.state_ms):
+        # A state still open counts up to the latest event (as live), or the range's end.
+        K.agent_state_time(facts.state_ms, facts.state_agent, facts.state, src, tab, tab_lo,
+                           size, iv_index, slot0, since, min(until, facts.last_ms), acc)
+    used = ((acc[:, K.A_OFFERED] > 0) | (acc[:, K.A_TALKED] > 0)
+            | (acc[:, K.A_AVAILABLE:].sum(axis=1) > 0))
+    # Rows in the order of ``by``: the used cells' positions, read in that order.
+    user_axes = [layout.index(i) for i in range(len(by))]
+    where = np.nonzero(np.transpose(used.reshape(sizes), user_axes)) if by else \
+        (np.flatnonzero(used),)
+    present = (np.ravel_multi_index(tuple(where[user_axes.index(j)] for j in range(len(by))),
+                                    sizes) if by else where[0])
+    keys = {by[i]: dims[j].decode[where[user_axes.index(j)]]
+            for j, i in enumerate(layout)} if by else {}
+    return KpiTable(by=by, interval=interval, keys={d: keys[d] for d in by},
+                    measures=acc[present], agent_time=agent_time,
+                    wait_hist=hist[present] if percentiles else None)
 
 
-def _lookup(ids: np.ndarray, mapping: Mapping[int, int]) -> np.ndarray:
-    """mapping[id] for each id (-1 where absent), through an array for small ids."""
-    if not mapping or min(mapping) < 0 or max(mapping) > 10_000_000:
-        return np.array([mapping.get(x, -1) for x in ids.tolist()], dtype=np.int64)
-    table = np.full(max(mapping) + 2, -1, dtype=np.int64)
-    for k, v in mapping.items():
-        table[k] = v
-    return np.where((ids >= 0) & (ids < len(table) - 1), table[np.clip(ids, 0, None)
-                                                              .clip(max=len(table) - 1)], -1)
-
-
-def _targets(queue: np.ndarray, channel: np.ndarray, by_queue: Mapping[int, int]) -> np.ndarray:
-    default = np.zeros(max(int(c) for c in Channel) + 1, dtype=np.int64)
-    for ch, s in DEFAULT_SLA_S.items():
-        default[int(ch)] = s * 1000
-    out = default[np.clip(channel, 0, len(default) - 1)]
-    if by_queue:
-        known = _lookup(queue, dict(by_queue))
-        out = np.where(known >= 0, known, out)
-    return out
+def _queue_targets(by_queue: Mapping[int, int]) -> tuple[np.ndarray, int]:
+    """Targets by queue id as an array from the smallest id (-1: the channel's)."""
+    if not by_queue:
+        return np.full(1, -1, dtype=np.int64), 0
+    lo, hi = min(by_queue), max(by_queue)
+    if hi - lo > MAX_ID:
+        raise ValueError(f"queue ids {lo}..{hi} are too far apart")
+    out = np.full(hi - lo + 1, -1, dtype=np.int64)
+    for q, t in by_queue.items():
+        out[q - lo] = t
+    return out, lo

@@ -1,27 +1,53 @@
 """The incremental KPI engine, for the wallboard: O(1) work per event as it comes,
 the same definitions and numbers as the batch engine (docs/kpi.md).
 
-It keeps, for a ring of the latest intervals, the contact measures per queue and per
-answering agent; channel and language are read off the queue, team and shift off
-the agent. An event whose interval has left the ring is counted in ``too_late``.
+It keeps, for a ring of the latest intervals, the measures per queue and per agent
+(the agent who answered, and the agent whose state time it is); channel and
+language are read off the queue, team and shift off the agent. An event whose
+interval has left the ring is counted in ``too_late``. Beside the measures it knows
+the floor now: contacts waiting and the longest wait per queue, agents by state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from core.kpi.batch import INTERVAL_MS, KpiSettings, KpiTable, local_interval
-from core.model import EVENT_DTYPE
+from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
+from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table
+from core.model import EVENT_DTYPE, AgentState
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
 
-_QUEUE_DIMS = {"queue", "channel", "language"}
-_AGENT_DIMS = {"agent", "team", "shift"}
 #: Per-contact state of the kernel, and what a slot holds before its contact is seen.
-_FILLS = {"offered": -1, "answered": -1, "done": False, "ended": -1, "end_iv": -1,
-          "s_queue": -1, "s_agent": 0}
+_CONTACT = {"offered": -1, "answered": -1, "done": False, "ended": -1, "end_iv": -1,
+            "s_queue": -1, "s_agent": 0, "transfers": 0, "outcome": -1, "acw": -1}
+#: Per-agent state (row = agent id + 1; row 0: none).
+_AGENT = {"a_state": 0, "a_since": -1, "wrap_since": -1, "last_end": -1, "last_end_ts": -1}
+_DAY_MS = 86_400_000
+
+
+@dataclass
+class FloorNow:
+    """The floor at the latest event: per queue id, contacts waiting and since when
+    the longest of them has waited (-1: none); agents by state."""
+
+    at_ms: int
+    waiting: dict[int, int]
+    oldest_waiting_ms: dict[int, int]
+    agent_state: dict[int, AgentState]
+
+    def longest_wait_ms(self, queue_id: int) -> int:
+        since = self.oldest_waiting_ms.get(queue_id, -1)
+        return -1 if since < 0 else self.at_ms - since
+
+    def agents_by_state(self) -> dict[AgentState, int]:
+        out = dict.fromkeys(AgentState, 0)
+        for s in self.agent_state.values():
+            out[s] += 1
+        return out
 
 
 class IncrementalKpis:
@@ -43,37 +69,67 @@ class IncrementalKpis:
         self._ring = np.full(window, -1, dtype=np.int64)
         self._acc_q = np.zeros((window, n_q, K.N_MEASURES), dtype=np.int64)
         self._acc_a = np.zeros((window, 2, K.N_MEASURES), dtype=np.int64)
-        self._newest = np.array([-1, 0], dtype=np.int64)
+        self._hist_q = np.zeros((window, n_q, K.N_WAIT_BINS), dtype=np.int32)
+        self._waiting_q = np.zeros(n_q, dtype=np.int64)
+        self._newest = np.array([-1, 0, -1], dtype=np.int64)
         self._base = -1  # interaction id of slot 0
-        self._state: dict[str, np.ndarray] = {}
-        self._grow_contacts(1024)
+        self._contact: dict[str, np.ndarray] = {}
+        self._agent: dict[str, np.ndarray] = {}
+        self._grow(self._contact, _CONTACT, 1024)
+        self._grow(self._agent, _AGENT, 2)
+        self._ivs: IntervalTable | None = None
+        self._iv_abs = np.zeros(0, dtype=np.int64)
 
     @property
     def too_late(self) -> int:
         return int(self._newest[1])
 
-    def _grow_contacts(self, n: int) -> None:
-        old = len(self._state.get("offered", ()))
-        for name, fill in _FILLS.items():
-            arr = np.full(n, fill, dtype=np.bool_ if name == "done" else np.int64)
-            if old:
-                arr[:old] = self._state[name]
-            self._state[name] = arr
+    @property
+    def latest_ms(self) -> int:
+        return int(self._newest[2])
+
+    @staticmethod
+    def _grow(state: dict[str, np.ndarray], fills: Mapping[str, object], n: int) -> None:
+        for name, fill in fills.items():
+            old = state.get(name)
+            dtype = np.bool_ if isinstance(fill, bool) else np.int64
+            arr = np.full(n, fill, dtype=dtype)
+            if old is not None:
+                arr[: len(old)] = old
+            state[name] = arr
 
     def _rebase(self, low: int) -> None:
         """An id below the first one seen: move every slot up (rare, so O(n) is fine)."""
         shift = self._base - low
-        for name, arr in self._state.items():
-            moved = np.full(len(arr) + shift, _FILLS[name], dtype=arr.dtype)
+        for name, arr in self._contact.items():
+            moved = np.full(len(arr) + shift, _CONTACT[name], dtype=arr.dtype)
             moved[shift:] = arr
-            self._state[name] = moved
+            self._contact[name] = moved
+        for name in ("last_end",):
+            a = self._agent[name]
+            a[a >= 0] += shift
         self._base = low
 
     def _grow_agents(self, rows: int) -> None:
         acc = np.zeros((len(self._ring), rows, K.N_MEASURES), dtype=np.int64)
-        acc[:, :, K.M_LONGEST] = -1
+        acc[:, :, K.A_LONGEST] = -1
         acc[:, : self._acc_a.shape[1]] = self._acc_a
         self._acc_a = acc
+        self._grow(self._agent, _AGENT, rows)
+
+    def _cover(self, lo_ms: int, hi_ms: int) -> None:
+        """Make the interval table reach [lo_ms, hi_ms], a day beyond either end."""
+        t = self._ivs
+        if t is not None and lo_ms >= t.slot0 * K.SLOT_MS and \
+                hi_ms < (t.slot0 + len(t.index)) * K.SLOT_MS:
+            return
+        if t is not None:
+            lo_ms = min(lo_ms, t.slot0 * K.SLOT_MS)
+            hi_ms = max(hi_ms, (t.slot0 + len(t.index)) * K.SLOT_MS)
+        self._ivs = interval_table(lo_ms - _DAY_MS, hi_ms + _DAY_MS, self.interval,
+                                   self.settings.timezone)
+        # Absolute interval numbers (local start / length): the ring's keys.
+        self._iv_abs = self._ivs.starts[self._ivs.index] // self._size
 
     def apply(self, events: np.ndarray) -> None:
         """Take the next events (EVENT_DTYPE, in seq order)."""
@@ -91,37 +147,68 @@ class IncrementalKpis:
                 self._rebase(low)
         # Contacts are numbered about as they come: a slot per id from the lowest seen.
         slot = np.where(known, iid - self._base, -1)
-        if slot.max() >= len(self._state["offered"]):
-            self._grow_contacts(max(2 * len(self._state["offered"]), int(slot.max()) + 1))
+        n = len(self._contact["offered"])
+        if slot.max() >= n:
+            self._grow(self._contact, _CONTACT, max(2 * n, int(slot.max()) + 1))
         agent = events["agent_id"].astype(np.int64)
         if agent.max() + 2 > self._acc_a.shape[1]:
             self._grow_agents(int(agent.max()) + 2)
         queue = events["queue_id"].astype(np.int64)
         queue_ix = np.where((queue >= 0) & (queue + 1 < len(self._target)), queue + 1, 0)
         ts = np.ascontiguousarray(events["ts_ms"])
-        iv = local_interval(ts, self.interval, self.settings.timezone) // self._size
-        st = self._state
-        K.apply_events(events["kind"].astype(np.int64), slot, iv, ts, np.maximum(agent + 1, 0),
-                       queue_ix, self._target, self.settings.short_abandon_ms,
-                       st["offered"], st["answered"], st["done"], st["ended"], st["end_iv"],
-                       st["s_queue"], st["s_agent"], self._ring, self._acc_q, self._acc_a,
-                       self._newest)
+        self._cover(int(ts.min()), int(ts.max()))
+        c, a = self._contact, self._agent
+        K.apply_events(
+            events["kind"].astype(np.int64), slot, ts, np.maximum(agent + 1, 0), queue_ix,
+            events["value"].astype(np.int64), self._target, self.settings.short_abandon_ms,
+            self._iv_abs, self._ivs.slot0,
+            c["offered"], c["answered"], c["done"], c["ended"], c["end_iv"], c["s_queue"],
+            c["s_agent"], c["transfers"], c["outcome"], c["acw"],
+            a["a_state"], a["a_since"], a["wrap_since"], a["last_end"], a["last_end_ts"],
+            self._ring, self._acc_q, self._acc_a, self._hist_q, self._newest, self._waiting_q)
 
-    def table(self, by: Sequence[str] = ("channel",)) -> KpiTable:
-        """The measures of every interval still held, grouped like the batch engine's."""
+    def _with_open_states(self) -> tuple[np.ndarray, np.ndarray]:
+        """The agent accumulators and ring with every agent's open state counted up
+        to the latest moment (on copies: the state goes on)."""
+        acc_a, ring = self._acc_a.copy(), self._ring.copy()
+        acc_q, hist_q = self._acc_q.copy(), self._hist_q.copy()
+        st = self._agent
+        lost = np.zeros(1, dtype=np.int64)
+        now = int(self._newest[2])
+        for row in np.flatnonzero((st["a_since"] >= 0) & (st["a_since"] < now)):
+            col = K.STATE_COLUMN[st["a_state"][row]] if st["a_state"][row] < len(
+                K.STATE_COLUMN) else 0
+            if col > 0:
+                K._state_time(acc_q, acc_a, hist_q, ring, self._newest[0], row, col,
+                              st["a_since"][row], now, self._iv_abs, self._ivs.slot0,
+                              len(ring), lost)
+        return acc_a, ring
+
+    def table(self, by: Sequence[str] = ("channel",), last: int | None = None) -> KpiTable:
+        """The measures of every interval still held (``last``: of the latest ``last``
+        intervals only, a rolling window), grouped like the batch engine's. Agents'
+        states open now count up to the latest event."""
         by = tuple(by)
-        agent_side = bool(_AGENT_DIMS & set(by))
-        if agent_side and _QUEUE_DIMS & set(by):
+        agent_side = bool(AGENT_SIDE & set(by))
+        queue_side = bool(QUEUE_SIDE & set(by))
+        if agent_side and queue_side:
             raise ValueError("the live engine keeps cells per queue and per agent, not "
                              f"both: group by one side ({', '.join(by)})")
-        acc = self._acc_a if agent_side else self._acc_q
-        oldest = max(0, int(self._newest[0]) - len(self._ring) + 1)
-        live = np.flatnonzero(self._ring >= oldest)
+        if queue_side:
+            acc, ring = self._acc_q, self._ring
+        else:
+            acc, ring = self._with_open_states()
+        window = len(ring)
+        oldest = max(0, int(self._newest[0]) - (window if last is None else last) + 1)
+        live = np.flatnonzero(ring >= oldest)
+        live = live[np.argsort(ring[live])]
+        rows = acc.shape[1]
         cells = acc[live].reshape(-1, K.N_MEASURES)
-        interval = np.repeat(self._ring[live] * self._size, acc.shape[1])
-        row = np.tile(np.arange(acc.shape[1]), len(live))
-        keep = (cells[:, K.M_OFFERED] > 0) | (cells[:, K.M_TALKED] > 0)
-        cells, interval, row = cells[keep], interval[keep], row[keep]
+        hist = None if agent_side else self._hist_q[live]
+        interval = np.repeat(ring[live] * self._size, rows)
+        row = np.tile(np.arange(rows), len(live))
+        keep = ((cells[:, K.A_OFFERED] > 0) | (cells[:, K.A_TALKED] > 0)
+                | (cells[:, K.A_AVAILABLE:].sum(axis=1) > 0))
         ident = row - 1  # queue or agent id; -1: none
         cols = []
         for d in by:
@@ -135,24 +222,50 @@ class IncrementalKpis:
                 labels = self.settings.labels(d)
                 of = {k: labels.index(v) for k, v in getattr(self.settings, d).items()}
                 cols.append(np.array([of.get(x, -1) for x in ident.tolist()], dtype=np.int64))
+        if hist is not None and queue_side:
+            hist = hist.reshape(-1, K.N_WAIT_BINS)[keep]
+        cells, row_keys = cells[keep], [c[keep] for c in cols]
         if by:
-            uniq, group = np.unique(np.stack(cols, axis=1).reshape(-1, len(by)), axis=0,
+            uniq, group = np.unique(np.stack(row_keys, axis=1).reshape(-1, len(by)), axis=0,
                                     return_inverse=True)
             group = group.ravel()
         else:
             uniq = np.zeros((1 if len(cells) else 0, 0), dtype=np.int64)
             group = np.zeros(len(cells), dtype=np.int64)
         n = len(uniq)
+        out = np.zeros((n, K.N_MEASURES), dtype=np.int64)
+        np.add.at(out, group, cells)
+        out[:, K.A_LONGEST] = -1
+        np.maximum.at(out[:, K.A_LONGEST], group, cells[:, K.A_LONGEST])
+        wait_hist = None
+        if hist is not None:
+            wait_hist = np.zeros((n, K.N_WAIT_BINS), dtype=np.int64)
+            if queue_side:
+                np.add.at(wait_hist, group, hist)
+            elif n:  # by () or the interval alone: the queues' histograms summed
+                per_iv = hist.sum(axis=1)
+                if "interval" in by:
+                    at = {int(iv): g for g, iv in enumerate(uniq[:, by.index("interval")])}
+                    for j, iv in enumerate((ring[live] * self._size).tolist()):
+                        if iv in at:
+                            wait_hist[at[iv]] += per_iv[j]
+                else:
+                    wait_hist[0] = per_iv.sum(axis=0)
+        return KpiTable(by=by, interval=self.interval,
+                        keys={d: uniq[:, i] for i, d in enumerate(by)}, measures=out,
+                        agent_time=not queue_side, wait_hist=wait_hist)
 
-        def total(m: int) -> np.ndarray:
-            return np.bincount(group, weights=cells[:, m], minlength=n).astype(np.int64)
-
-        longest = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(longest, group, cells[:, K.M_LONGEST])
-        return KpiTable(
-            by=by, interval=self.interval, keys={d: uniq[:, i] for i, d in enumerate(by)},
-            offered=total(K.M_OFFERED), answered=total(K.M_ANSWERED),
-            answered_in_target=total(K.M_IN_TARGET), abandoned=total(K.M_ABANDONED),
-            short_abandoned=total(K.M_SHORT), voicemail=total(K.M_VOICEMAIL),
-            wait_answered_ms=total(K.M_WAIT), longest_wait_ms=longest,
-            talked=total(K.M_TALKED), talk_ms=total(K.M_TALK))
+    def now(self) -> FloorNow:
+        """The floor at the latest event."""
+        c = self._contact
+        idx = np.flatnonzero((c["offered"] >= 0) & ~c["done"])
+        queue = c["s_queue"][idx] - 1
+        oldest: dict[int, int] = {}
+        for q, t in zip(queue.tolist(), c["offered"][idx].tolist(), strict=True):
+            if q not in oldest or t < oldest[q]:
+                oldest[q] = t
+        counts = {int(q) - 1: int(n) for q, n in enumerate(self._waiting_q) if n}
+        states = {row - 1: AgentState(int(s)) for row, s in enumerate(self._agent["a_state"])
+                  if row > 0 and s > 0}
+        return FloorNow(at_ms=int(self._newest[2]), waiting=counts, oldest_waiting_ms=oldest,
+                        agent_state=states)

@@ -171,7 +171,8 @@ def _leaks(path: Path, secrets: Sequence[str], numbers: dict[str, str], region: 
     return found
 
 
-def _os_user() -> str:
+def os_user() -> str:
+    """Who is running this, for the audit trail of a command (export, import)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # a container user without a passwd entry
@@ -211,7 +212,7 @@ def export_snapshot(
         for leftover in (tmp, Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
     store.audit(
-        actor or _os_user(),
+        actor or os_user(),
         "export",
         str(out),
         {"last_seq": report.last_seq, "pseudonymized": report.pseudonymized},
@@ -244,11 +245,13 @@ def _write(
         replaced = 0
         dest.execute("BEGIN")
         # The snapshot is not a live store: its rows may be rewritten below.
-        for table in schema.APPEND_ONLY_TABLES:
+        for table in (*schema.APPEND_ONLY_TABLES, *schema.V5_APPEND_ONLY_TABLES):
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         if key is not None:
             numbers, replaced = _pseudonymize_numbers(dest, key, region)
+            for table, col in schema.RAW_LINE_COLUMNS:
+                dest.execute(f"UPDATE {table} SET {col} = NULL")
         scrub = _Scrubber(secrets, numbers, region)
         dest.create_scalar_function("fb_scrub", scrub, 1, deterministic=True)
         for table, col in _text_columns(dest):

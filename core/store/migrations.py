@@ -63,11 +63,17 @@ def _v4_complaints(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v5_imports(conn: apsw.Connection) -> None:
+    for sql in schema.V5_IMPORTS:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
     ("event time map instead of per-row event indexes", _v3_event_blocks),
     ("complaints", _v4_complaints),
+    ("imports and their rejected lines", _v5_imports),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

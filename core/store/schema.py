@@ -111,16 +111,21 @@ V1_TABLES = [
 
 APPEND_ONLY_TABLES = ("events", "audit")
 
-APPEND_ONLY_TRIGGERS = [
-    sql
-    for table in APPEND_ONLY_TABLES
-    for sql in (
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
-    )
-]
+
+def _append_only_triggers(tables: tuple[str, ...]) -> list[str]:
+    return [
+        sql
+        for table in tables
+        for sql in (
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END",
+        )
+    ]
+
+
+APPEND_ONLY_TRIGGERS = _append_only_triggers(APPEND_ONLY_TABLES)
 
 #: Events per block of the time map. Blocks are aligned: block k holds seq
 #: k * EVENT_BLOCK + 1 .. (k + 1) * EVENT_BLOCK.
@@ -311,3 +316,74 @@ V4_COMPLAINTS += [
         "               WHEN 'COMPLAINT_RAISED' THEN"
         " (SELECT name FROM complaint_categories WHERE code = e.value)"),
 ]
+
+# Schema 5: files imported into the store, and the lines of them that could not be
+# read. An import is a record of what entered the store: like the events it wrote,
+# it is never changed, and its sha256 keeps the same file from being imported twice.
+V5_APPEND_ONLY_TABLES = ("imports", "rejected_lines")
+
+V5_IMPORTS = [
+    """
+    CREATE TABLE imports (
+        id                    INTEGER PRIMARY KEY,
+        source                TEXT NOT NULL,
+        file_name             TEXT NOT NULL,
+        sha256                TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        imported_at_ms        INTEGER NOT NULL,
+        lines                 INTEGER NOT NULL CHECK (lines >= 0),
+        imported              INTEGER NOT NULL CHECK (imported >= 0),
+        phantom               INTEGER NOT NULL CHECK (phantom >= 0),
+        rejected              INTEGER NOT NULL CHECK (rejected >= 0),
+        interaction_id_offset INTEGER NOT NULL CHECK (interaction_id_offset >= 0),
+        first_arrival_ms      INTEGER,
+        last_arrival_ms       INTEGER
+    )
+    """,
+    # The file is named through the import; the raw text holds whatever the line
+    # held (customer ids included), which is why exports treat it apart.
+    """
+    CREATE TABLE rejected_lines (
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        line      INTEGER NOT NULL CHECK (line >= 1),
+        field     TEXT NOT NULL,
+        reason    TEXT NOT NULL,
+        text      TEXT,
+        PRIMARY KEY (import_id, line)
+    ) WITHOUT ROWID
+    """,
+    *_append_only_triggers(V5_APPEND_ONLY_TABLES),
+    f"""
+    CREATE VIEW v_imports AS
+    SELECT i.id AS import_id,
+           i.source,
+           i.file_name,
+           i.sha256,
+           i.imported_at_ms,
+           {_ISO.format(col="i.imported_at_ms")} AS imported_utc,
+           i.lines,
+           i.imported,
+           i.phantom,
+           i.rejected,
+           i.interaction_id_offset,
+           {_ISO.format(col="i.first_arrival_ms")} AS first_arrival_utc,
+           {_ISO.format(col="i.last_arrival_ms")} AS last_arrival_utc
+    FROM imports i
+    """,
+    """
+    CREATE VIEW v_rejected_lines AS
+    SELECT r.import_id,
+           i.source,
+           i.file_name,
+           r.line,
+           r.field,
+           r.reason,
+           r.text
+    FROM rejected_lines r
+    JOIN imports i ON i.id = r.import_id
+    """,
+]
+
+#: Raw lines of input files: they may hold customer ids in any shape (a malformed
+#: line's id is not in ``interactions`` to be recognised), so a pseudonymised
+#: export leaves them out (NULL) instead of trying to scrub them.
+RAW_LINE_COLUMNS = [("rejected_lines", "text")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,21 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes as one: all of them are stored, or none (an import's queues,
+        agents, interactions and events). The store's methods called inside join it.
+        IMMEDIATE: the write lock is taken at once, so a concurrent writer cannot make
+        the first write fail halfway."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:  # a failed COMMIT may have ended it already
+                self._conn.execute("ROLLBACK")
+            raise
+
     @property
     def connection(self) -> apsw.Connection:
         """For the store package only (export, tests): others use the methods."""
@@ -131,7 +147,8 @@ class Store:
         events: Sequence[Event] | np.ndarray,
         details: Sequence[Mapping[str, Any] | None] | None = None,
     ) -> SeqRange:
-        """Append a batch in one transaction; durable on disk when this returns.
+        """Append a batch in one transaction; durable on disk when this returns (inside
+        ``transaction()``: part of it, durable when it commits).
 
         ``events`` is a list of Event or an EVENT_DTYPE array (whose ``seq`` field
         is filled in with the numbers given). ``details`` goes with an array, one
@@ -151,7 +168,8 @@ class Store:
             return SeqRange(last + 1, last)
         detail_json = None if details is None else [_detail_json(d) for d in details]
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        nested = conn.in_transaction
+        conn.execute("SAVEPOINT append" if nested else "BEGIN IMMEDIATE")
         try:
             first = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").get
             if detail_json is None:
@@ -166,9 +184,9 @@ class Store:
                     )
                     conn.execute(sql, params)
             self._map_blocks(arr["ts_ms"], first)
-            conn.execute("COMMIT")
+            conn.execute("RELEASE append" if nested else "COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK TO append; RELEASE append" if nested else "ROLLBACK")
             raise
         if arr is not events and isinstance(events, np.ndarray):
             events["seq"] = arr["seq"]
@@ -341,6 +359,25 @@ class Store:
 
     def max_interaction_id(self) -> int:
         return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
+
+    def interaction_columns(self, from_ms: int, to_ms: int) -> dict[str, np.ndarray]:
+        """Interactions that arrived in [from_ms, to_ms), in id order, as columns: id,
+        channel, direction, queue_id (-1: none), customer_number (objects: str or
+        None), customer_number_type and arrived_ms."""
+        rows = self._conn.execute(
+            "SELECT id, channel, direction, coalesce(queue_id, -1), customer_number,"
+            " customer_number_type, arrived_ms FROM interactions"
+            " WHERE arrived_ms >= ? AND arrived_ms < ? ORDER BY id", (from_ms, to_ms)).fetchall()
+        cols = list(zip(*rows, strict=True)) or [()] * 7
+        number = np.empty(len(rows), dtype=object)
+        number[:] = cols[4]
+        return {"id": np.array(cols[0], dtype=np.int64),
+                "channel": np.array(cols[1], dtype=np.int16),
+                "direction": np.array(cols[2], dtype=np.int8),
+                "queue_id": np.array(cols[3], dtype=np.int32),
+                "customer_number": number,
+                "customer_number_type": np.array(cols[5], dtype=np.int8),
+                "arrived_ms": np.array(cols[6], dtype=np.int64)}
 
     def add_interaction_array(self, items: np.ndarray, languages: Sequence[str],
                               numbers: list[str | None]) -> None:

@@ -151,6 +151,33 @@ def test_secrets_never_reach_an_export(populated_store: Store, tmp_path: Path) -
     assert any(password in str(e[5]) for e in populated_store.audit_entries())
 
 
+def test_rejected_lines_never_carry_customer_ids_out_of_a_pseudonymised_export(
+    store: Store, tmp_path: Path
+) -> None:
+    from core.ingest.bank_import import import_bank_file
+    from tests.core.ingest.test_bank_import import BAD, bank_file
+
+    import_bank_file(store, bank_file(tmp_path))
+    # 15696776 called on a good line too; 77777777 is only on a rejected one.
+    ids = [b"15696776", b"77777777", b"6.02701E+11", b"33344455"]
+    plain = export_snapshot(store, tmp_path / "plain.sqlite").path
+    with _sqlite(plain) as c:  # without pseudonyms the lines stay as read, for fixing them
+        rows = dict(c.execute("SELECT line, text FROM v_rejected_lines").fetchall())
+    assert rows == {n: text for n, (text, _, _) in BAD.items()}
+    anon = export_snapshot(store, tmp_path / "anon.sqlite", pseudonymize_key=KEY).path
+    with _sqlite(anon) as c:
+        rows = c.execute("SELECT line, field, reason, text FROM v_rejected_lines").fetchall()
+        numbers = [r[0] for r in c.execute(
+            "SELECT customer_number FROM interactions WHERE customer_number IS NOT NULL")]
+    assert sorted((line, field) for line, field, _, _ in rows) == sorted(
+        (n, field) for n, (_, field, _) in BAD.items())
+    assert all(text is None for *_, text in rows) and all(reason for _, _, reason, _ in rows)
+    assert len(numbers) == 3 and all(n.startswith(PSEUDONYM_PREFIX) for n in numbers)
+    data = anon.read_bytes()
+    for raw in ids:
+        assert raw not in data, f"{raw!r} leaked into the export"
+
+
 def test_existing_file_is_not_overwritten_without_force(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "keep.sqlite"
     out.write_text("yesterday's export")

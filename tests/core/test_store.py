@@ -289,3 +289,57 @@ def test_version_2_database_gets_the_time_map_for_its_events(db_path) -> None:
         assert s.append(_events(10, t0=60_000)).first == 10_001
         check_block_map(s.connection)
         assert len(s.read_time_range(49_000, 49_950)) == 10  # the late ones, seq 100..1000
+
+
+
+def _tables(conn: apsw.Connection) -> dict[str, list]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name != 'schema_migrations'")]
+    return {n: conn.execute(f"SELECT * FROM {n}").fetchall() for n in names}
+
+
+def test_a_version_4_database_gains_imports_and_keeps_its_data(db_path, tmp_path) -> None:
+    from core.ingest.bank_import import import_bank_file
+    from core.store import migrations
+    from tests.core.ingest.test_bank_import import bank_file
+
+    conn = apsw.Connection(str(db_path))
+    conn.execute("BEGIN")
+    for number, (name, step) in enumerate(migrations.MIGRATIONS[:4], start=1):
+        step(conn)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("COMMIT")
+    floor_data.populate(Store(conn, db_path))  # a floor written at version 4
+    Store(conn, db_path).audit("manager", "login")
+    before = _tables(conn)
+    assert "imports" not in before
+    conn.close()
+    with Store.open(db_path) as s:
+        c = s.connection
+        assert c.pragma("user_version") == 5 == LATEST_VERSION
+        after = _tables(c)
+        assert {n: after[n] for n in before} == before
+        assert after["imports"] == after["rejected_lines"] == []
+        assert c.execute("SELECT name FROM schema_migrations WHERE version = 5").get == (
+            "imports and their rejected lines")
+        result = import_bank_file(s, bank_file(tmp_path))
+        assert result.record.interaction_id_offset == len(floor_data.NUMBERS)
+        assert c.execute("SELECT count(*) FROM v_rejected_lines").get == 4
+
+
+def test_writes_in_a_transaction_are_stored_all_or_none(store: Store) -> None:
+    with pytest.raises(RuntimeError, match="midway"), store.transaction():
+        store.add_queues(floor_data.QUEUES)
+        store.append(_events(5000))  # across a block border of the time map
+        raise RuntimeError("midway")
+    assert store.last_seq() == 0 and store.queue_rows() == [] and store.time_span() is None
+    assert store.connection.execute("SELECT count(*) FROM event_blocks").get == 0
+    with store.transaction():
+        store.add_queues(floor_data.QUEUES)
+        first = store.append(_events(5000))
+        second = store.append(_events(10, t0=9000))
+    assert (first.first, second.first, store.last_seq()) == (1, 5001, 5010)
+    check_block_map(store.connection)
+    assert not store.connection.in_transaction

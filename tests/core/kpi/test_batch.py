@@ -9,9 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.kpi.batch import KpiSettings, contact_kpis
+from core.kpi.batch import MEASURES, KpiSettings, contact_kpis
 from core.kpi.contacts import contact_facts
-from core.model import EVENT_DTYPE
+from core.model import EVENT_DTYPE, AgentState, Outcome
 from core.model import EventKind as K
 from core_ext import kpi_kernels
 from tests.core.kpi import reference
@@ -41,11 +41,20 @@ contact = st.fixed_dictionaries({
     "transfers": st.integers(0, 2),
     "agent": st.integers(1, 4),
     "ended": st.booleans(),
+    "outcome": st.sampled_from([int(o) for o in Outcome]),
+    # After-call work: none, or a wrap-up reported before or after the end, at the
+    # same moment; some cross an interval border.
+    "wrap_ms": st.sampled_from([None, None, 0, 5_000, 30_000, 900_000]),
+    "wrap_first": st.booleans(),
 })
+#: Agents' own state changes: (agent, ms from midnight, state).
+agent_states = st.lists(st.tuples(st.integers(1, 4), st.integers(-3_600_000, 5 * 3_600_000),
+                                  st.sampled_from([0, *(int(s) for s in AgentState), 7])),
+                        max_size=12)
 
 
-def _stream(contacts: list[dict]) -> np.ndarray:
-    rows = []  # ts, order within the contact, kind, iid, agent, queue, channel
+def _stream(contacts: list[dict], states: list[tuple[int, int, int]] = ()) -> np.ndarray:
+    rows = []  # ts, order within the contact, kind, iid, agent, queue, channel, value
     for iid, c in enumerate(contacts, start=1):
         q, ch = c["queue"], QUEUE_CHANNEL[c["queue"]]
         t = MIDNIGHT + c["start"]
@@ -68,44 +77,68 @@ def _stream(contacts: list[dict]) -> np.ndarray:
                     tt += c["talk_ms"] // 4
                     ev.append((tt, K.TRANSFERRED, c["agent"], q))
                 if c["ended"]:
-                    ev.append((end + c["talk_ms"], K.ENDED, c["agent"], q))
+                    te = end + c["talk_ms"]
+                    done = [(te, K.ENDED, c["agent"], q, c["outcome"])]
+                    if c["wrap_ms"] is not None:
+                        wrap = [(te, K.AGENT_STATE, c["agent"], -1, int(AgentState.WRAP_UP)),
+                                (te + c["wrap_ms"], K.AGENT_STATE, c["agent"], -1,
+                                 int(AgentState.AVAILABLE))]
+                        done = wrap[:1] + done + wrap[1:] if c["wrap_first"] else done + wrap
+                    ev += done
             elif c["fate"] == "abandoned":
                 ev.append((end, K.ABANDONED, -1, q))
             elif c["fate"] == "abandoned_ringing":  # hung up while an agent's phone rang
                 ev += [(end, K.OFFERED, c["agent"], q), (end, K.ABANDONED, c["agent"], q)]
             elif c["fate"] == "voicemail":
                 ev.append((end, K.VOICEMAIL, -1, q))
-        rows += [(ts, j, int(kind), iid, agent, queue, ch)
-                 for j, (ts, kind, agent, queue) in enumerate(ev)]
-    rows.sort(key=lambda r: (r[0], r[3], r[1]))  # the floor's order: by time
+        for j, e in enumerate(ev):
+            ts, kind, agent, queue = e[:4]
+            value = e[4] if len(e) > 4 else -1
+            own = kind != K.AGENT_STATE  # an agent's state is no contact's event
+            rows.append((ts, j, int(kind), iid if own else -1, agent, queue,
+                         ch if own else -1, value))
+    for agent, at, state in states:
+        # A state 0 stands for a login, 7 for a logout.
+        kind = {0: K.AGENT_LOGIN, 7: K.AGENT_LOGOUT}.get(state, K.AGENT_STATE)
+        rows.append((MIDNIGHT + at, 0, int(kind), -1, agent, -1, -1,
+                     state if kind == K.AGENT_STATE else -1))
+    # The floor's order: by time; a contact's own events in the order they happened.
+    rows.sort(key=lambda r: (r[0], r[3] if r[3] >= 0 else 10**9, r[1]))
     out = np.zeros(len(rows), dtype=EVENT_DTYPE)
     if rows:
         a = np.array(rows, dtype=np.int64)
         out["seq"] = np.arange(1, len(rows) + 1)
         out["ts_ms"], out["kind"], out["interaction_id"] = a[:, 0], a[:, 2], a[:, 3]
         out["agent_id"], out["queue_id"], out["channel"] = a[:, 4], a[:, 5], a[:, 6]
-        out["value"] = -1
+        out["value"] = a[:, 7]
     return out
 
 
 def _as_frame(table, by) -> pd.DataFrame:
     cols = {d: table.keys[d] for d in by} if by else {"_all": np.zeros(len(table), int)}
-    measures = ("offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
-                "voicemail", "wait_answered_ms", "longest_wait_ms", "talked", "talk_ms")
-    frame = pd.DataFrame({**cols, **{m: getattr(table, m) for m in measures}})
-    return frame.set_index(list(cols)).astype(np.int64).sort_index()
+    frame = pd.DataFrame({**cols, **{m: getattr(table, m) for m in MEASURES}}).astype(np.int64)
+    if table.wait_hist is not None:
+        frame["wait_hist"] = pd.Series([tuple(h) for h in table.wait_hist.tolist()],
+                                       dtype=object)
+    return frame.set_index(list(cols)).sort_index()
+
+
+TEAM = {1: "north", 2: "north", 3: "south"}  # agent 4 has none
+SHIFT = {1: "early", 2: "late", 3: "late", 4: "early"}
+KPI = KpiSettings(language=LANG, team=TEAM, shift=SHIFT, timezone=TZ)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(contact, max_size=40),
-       st.sampled_from([(), ("channel",), ("queue", "interval"), ("agent",),
-                        ("language", "interval"), ("channel", "agent", "interval")]),
-       st.sampled_from(["15min", "hour", "day", "month"]))
-def test_batch_equals_the_pandas_reference(contacts, by, interval) -> None:
-    events = _stream(contacts)
-    got = contact_kpis(contact_facts(events), by, interval,
-                       KpiSettings(language=LANG, timezone=TZ))
-    want = reference.contact_kpis(events, by, interval, TZ, LANG)
+@given(st.lists(contact, max_size=40), agent_states,
+       st.sampled_from([(), ("channel",), ("queue", "interval"), ("agent",), ("interval",),
+                        ("language", "interval"), ("channel", "agent", "interval"),
+                        ("team", "interval"), ("shift", "agent")]),
+       st.sampled_from(["15min", "hour", "day", "month"]), st.booleans())
+def test_batch_equals_the_pandas_reference(contacts, states, by, interval, percentiles) -> None:
+    events = _stream(contacts, states)
+    got = contact_kpis(contact_facts(events), by, interval, KPI, percentiles=percentiles)
+    want = reference.contact_kpis(events, by, interval, TZ, LANG, TEAM, SHIFT,
+                                  percentiles=percentiles)
     want.index.names = list(by) or ["_all"]
     pd.testing.assert_frame_equal(_as_frame(got, by), want, check_names=False,
                                   check_index_type=False)
@@ -113,7 +146,8 @@ def test_batch_equals_the_pandas_reference(contacts, by, interval) -> None:
 
 def test_sparse_interaction_ids_give_the_same_measures() -> None:
     contacts = [dict(start=s * 60_000, ivr_ms=0, queue=1 + s % 3, fate=f, wait_ms=w,
-                     talk_ms=90_000, no_answers=0, transfers=0, agent=1 + s % 4, ended=True)
+                     talk_ms=90_000, no_answers=0, transfers=0, agent=1 + s % 4, ended=True,
+                     outcome=1, wrap_ms=10_000, wrap_first=False)
                 for s, (f, w) in enumerate([("answered", 1_000), ("abandoned", 4_000),
                                             ("answered", 30_000), ("voicemail", 600_000)])]
     dense = _stream(contacts)

@@ -1,0 +1,104 @@
+"""Files imported into the store: when, which (by sha256), what they gave, and the
+lines of them that could not be read (schema 5, docs/export.md)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.store.store import Store
+
+_IMPORT_COLUMNS = ("id, source, file_name, sha256, imported_at_ms, lines, imported, phantom,"
+                   " rejected, interaction_id_offset, first_arrival_ms, last_arrival_ms")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One import. Its interactions have ids ``interaction_id_offset`` + the number
+    the source gave them (for a line-based file: the line's number)."""
+
+    id: int
+    source: str
+    file_name: str
+    sha256: str
+    imported_at_ms: int
+    lines: int
+    imported: int
+    phantom: int
+    rejected: int
+    interaction_id_offset: int
+    first_arrival_ms: int | None
+    last_arrival_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    import_id: int
+    line: int
+    field: str
+    reason: str
+    text: str | None
+
+
+def find_import(store: Store, sha256: str) -> ImportRecord | None:
+    """The import of the file with these bytes, if there was one."""
+    row = store.connection.execute(
+        f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE sha256 = ?", (sha256,)).fetchone()
+    return None if row is None else ImportRecord(*row)
+
+
+def import_records(store: Store) -> list[ImportRecord]:
+    rows = store.connection.execute(f"SELECT {_IMPORT_COLUMNS} FROM imports ORDER BY id")
+    return [ImportRecord(*r) for r in rows]
+
+
+def rejected_rows(store: Store, import_id: int) -> list[RejectedRow]:
+    rows = store.connection.execute(
+        "SELECT import_id, line, field, reason, text FROM rejected_lines WHERE import_id = ?"
+        " ORDER BY line", (import_id,))
+    return [RejectedRow(*r) for r in rows]
+
+
+def record_import(
+    store: Store,
+    source: str,
+    file_name: str,
+    sha256: str,
+    *,
+    lines: int,
+    imported: int,
+    phantom: int,
+    rejected: Iterable[tuple[int, str, str, str]],
+    interaction_id_offset: int,
+    first_arrival_ms: int | None,
+    last_arrival_ms: int | None,
+    imported_at_ms: int | None = None,
+) -> ImportRecord:
+    """Store an import with its rejected lines (line, field, reason, raw text), in one
+    transaction (or as part of the caller's ``store.transaction()``)."""
+    rejected = list(rejected)
+    when = int(time.time() * 1000) if imported_at_ms is None else imported_at_ms
+    conn = store.connection
+    with conn:
+        conn.execute(
+            f"INSERT INTO imports ({_IMPORT_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            (source, file_name, sha256, when, lines, imported, phantom, len(rejected),
+             interaction_id_offset, first_arrival_ms, last_arrival_ms))
+        import_id = conn.last_insert_rowid()
+        conn.executemany(
+            "INSERT INTO rejected_lines (import_id, line, field, reason, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(import_id, line, field, reason, text) for line, field, reason, text in rejected])
+    return ImportRecord(import_id, source, file_name, sha256, when, lines, imported, phantom,
+                        len(rejected), interaction_id_offset, first_arrival_ms, last_arrival_ms)
+
+
+def overlapping_imports(store: Store, source: str, first_arrival_ms: int,
+                        last_arrival_ms: int) -> list[ImportRecord]:
+    """Earlier imports from ``source`` whose arrivals overlap [first, last]."""
+    rows = store.connection.execute(
+        f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE source = ? AND first_arrival_ms <= ?"
+        " AND last_arrival_ms >= ? ORDER BY id", (source, last_arrival_ms, first_arrival_ms))
+    return [ImportRecord(*r) for r in rows]
