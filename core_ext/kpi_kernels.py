@@ -69,7 +69,8 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_ag
     Also the agents' state log (AGENT_STATE, and AGENT_LOGOUT as OFFLINE) and the
     earliest and latest time. ``misses``: [events whose id or agent fell outside
     the span given, smallest and largest such id, largest agent id] -- the caller
-    guessed the span and must call again with the true one."""
+    guessed the span and must call again with the true one -- and 1 if the log is
+    out of time order (late reports)."""
     offered = np.full(n, -1, np.int64)
     resolved = np.full(n, -1, np.int64)
     ended = np.full(n, -1, np.int64)
@@ -83,11 +84,14 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_ag
     wrap_since = np.full(n_agents, -1, np.int64)
     last_end = np.full(n_agents, -1, np.int64)
     last_end_ts = np.full(n_agents, -1, np.int64)
-    log_ts = np.empty(1024, np.int64)
-    log_agent = np.empty(1024, np.int64)
-    log_state = np.empty(1024, np.int64)
+    # Room for every event: pages never written are never mapped, and an array that
+    # grows inside the loop would cost more than the loop (its pointer reloaded at
+    # every step).
+    log_ts = np.empty(ts.shape[0], np.int64)
+    log_agent = np.empty(ts.shape[0], np.int32)
+    log_state = np.empty(ts.shape[0], np.int8)
     n_log = 0
-    misses = np.array([0, np.iinfo(np.int64).max, -1, -1], np.int64)
+    misses = np.array([0, np.iinfo(np.int64).max, -1, -1, 0], np.int64)
     tmin = np.iinfo(np.int64).max
     tmax = np.iinfo(np.int64).min
     dense = slot.shape[0] == 0
@@ -107,10 +111,8 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_ag
             if a < 0:
                 continue
             st = _state_of(k, value[i])
-            if n_log == log_ts.shape[0]:
-                log_ts = _grown(log_ts)
-                log_agent = _grown(log_agent)
-                log_state = _grown(log_state)
+            if n_log > 0 and t < log_ts[n_log - 1]:
+                misses[4] = 1  # the log is not in time order
             log_ts[n_log] = t
             log_agent[n_log] = a
             log_state[n_log] = st
@@ -170,13 +172,6 @@ def _state_of(kind, value):
     if kind == AGENT_STATE:
         return value
     return ST_OFFLINE if kind == AGENT_LOGOUT else ST_AVAILABLE
-
-
-@njit(cache=True)
-def _grown(a):
-    out = np.empty(2 * a.shape[0], a.dtype)
-    out[: a.shape[0]] = a
-    return out
 
 
 # Measures of a cell (columns of the accumulators, in both engines).
@@ -313,9 +308,23 @@ def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, si
     for i in range(agent.shape[0]):
         if agent[i] + 1 > n_agents:
             n_agents = agent[i] + 1
+    # Each agent's cell without its interval, and the interval's stride in it
+    # (-1: the agent is in no group).
+    base = np.zeros(n_agents, np.int64)
+    stride = 0
+    with_iv = False
+    for d in range(src.shape[0]):
+        stride *= size[d]
+        if src[d] == SRC_INTERVAL:
+            stride = 1
+            with_iv = True
+        for a in range(n_agents):
+            if base[a] < 0:
+                continue
+            c = 0 if src[d] == SRC_INTERVAL else _code(d, a, tab, tab_lo)
+            base[a] = -1 if c < 0 else base[a] * size[d] + c
     cur = np.zeros(n_agents, np.int64)
     from_t = np.full(n_agents, -1, np.int64)
-    nd = src.shape[0]
     for i in range(ts.shape[0] + n_agents):
         if i < ts.shape[0]:
             a = agent[i]
@@ -328,27 +337,11 @@ def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, si
             t = until
             new = 0
         col = STATE_COLUMN[cur[a]] if cur[a] < STATE_COLUMN.shape[0] else 0
-        if col > 0 and from_t[a] >= 0:
+        if col > 0 and from_t[a] >= 0 and base[a] >= 0:
             t0 = max(from_t[a], since)
             t1 = min(t, until)
             if t1 > t0:
-                # The cell without its interval, and the interval's stride in it.
-                base = 0
-                stride = 0
-                with_iv = False
-                known = True
-                for d in range(nd):
-                    stride *= size[d]
-                    if src[d] == SRC_INTERVAL:
-                        base = base * size[d]
-                        stride = 1
-                        with_iv = True
-                    else:
-                        c = _code(d, a, tab, tab_lo)
-                        known = known and c >= 0
-                        base = base * size[d] + c
-                if known:
-                    _spread(acc, col, base, stride, t0, t1, iv_tab, slot0, with_iv)
+                _spread(acc, col, base[a], stride, t0, t1, iv_tab, slot0, with_iv)
         if t >= from_t[a]:
             cur[a] = new
             from_t[a] = t
@@ -415,23 +408,41 @@ def _state_time(acc_q, acc_a, hist_q, ring_id, newest, a, col, t0, t1, iv_tab, s
         lost[0] += 1
 
 
+# Columns of the live engine's per-contact state (one row per contact).
+(C_OFFERED, C_ANSWERED, C_DONE, C_ENDED, C_END_IV, C_QUEUE, C_AGENT, C_TRANSFERS,
+ C_OUTCOME, C_ACW) = range(10)
+#: What a contact's row holds before any of its events.
+CONTACT_FILL = np.array([-1, -1, 0, -1, -1, -1, 0, 0, -1, -1], np.int64)
+# Columns of its per-agent state (row = agent id + 1; row 0: none).
+G_STATE, G_SINCE, G_WRAP_SINCE, G_LAST_END, G_LAST_END_TS = range(5)
+AGENT_FILL = np.array([0, -1, -1, -1, -1], np.int64)
+
+
 @njit(cache=True)
-def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
-                 iv_tab, slot0,
-                 offered, answered, done, ended, end_iv, s_queue, s_agent, transfers,
-                 outcome, acw,
-                 a_state, a_since, wrap_since, last_end, last_end_ts,
-                 ring_id, acc_q, acc_a, hist_q, newest, waiting_q):
+def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, iv_tab, slot0,
+                 cs, ag, ring_id, acc_q, acc_a, hist_q, newest, waiting_q):
     """The incremental engine's step, O(1) per event (an agent state spanning k
-    intervals: O(k)): update the per-contact and per-agent state and the accumulators
-    of the interval each moment falls in (iv_tab by UTC quarter hour, as the batch
-    engine), per queue and per agent (row 0: none). ``newest``: [latest interval,
+    intervals: O(k)): update the per-contact state (``cs``, a row per contact from
+    id ``base``) and per-agent state (``ag``) and the accumulators of the interval
+    each moment falls in (iv_tab by UTC quarter hour, as the batch engine), per
+    queue and per agent (row = id + 1; row 0: none). ``newest``: [latest interval,
     moments too late for the ring, latest time]. ``waiting_q``: contacts waiting per
-    queue row now."""
+    queue row now. The caller makes room for every id and agent first."""
+    offered, answered, done = cs[:, C_OFFERED], cs[:, C_ANSWERED], cs[:, C_DONE]
+    ended, end_iv, s_queue = cs[:, C_ENDED], cs[:, C_END_IV], cs[:, C_QUEUE]
+    s_agent, transfers, outcome = cs[:, C_AGENT], cs[:, C_TRANSFERS], cs[:, C_OUTCOME]
+    acw = cs[:, C_ACW]
+    a_state, a_since, wrap_since = ag[:, G_STATE], ag[:, G_SINCE], ag[:, G_WRAP_SINCE]
+    last_end, last_end_ts = ag[:, G_LAST_END], ag[:, G_LAST_END_TS]
+    n_q = target_ms.shape[0]
     window = ring_id.shape[0]
     for i in range(kind.shape[0]):
         k = kind[i]
         t = ts[i]
+        slot = iid[i] - base if iid[i] >= 0 else -1
+        agent_ix = agent[i] + 1 if agent[i] >= 0 else 0
+        qi = queue[i] + 1
+        queue_ix = qi if qi > 0 and qi < n_q else 0
         iv = iv_tab[t // SLOT_MS - slot0]
         if iv > newest[0]:
             newest[0] = iv
@@ -439,7 +450,7 @@ def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
         if t > newest[2]:
             newest[2] = t
         if k == AGENT_STATE or k == AGENT_LOGOUT or k == AGENT_LOGIN:
-            a = agent_ix[i]
+            a = agent_ix
             if a <= 0:
                 continue
             new = _state_of(k, value[i])
@@ -467,7 +478,7 @@ def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
                         newest[1] += 1
                 wrap_since[a] = -1
             continue
-        s = slot[i]
+        s = slot
         if s < 0:
             continue
         if k == TRANSFERRED:
@@ -476,14 +487,14 @@ def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
         if k == ENQUEUED:
             if offered[s] < 0:
                 offered[s] = t
-                s_queue[s] = queue_ix[i]
+                s_queue[s] = queue_ix
                 if not done[s]:
-                    waiting_q[queue_ix[i]] += 1
+                    waiting_q[queue_ix] += 1
             continue
         if k != ACCEPTED and k != ABANDONED and k != VOICEMAIL and k != ENDED:
             continue
         if k == ENDED:
-            a = agent_ix[i]
+            a = agent_ix
             if a > 0:
                 last_end[a] = s
                 last_end_ts[a] = t
@@ -519,7 +530,7 @@ def apply_events(kind, slot, ts, agent_ix, queue_ix, value, target_ms, short_ms,
         waiting_q[q] -= 1
         if k == ACCEPTED:
             answered[s] = t
-            s_agent[s] = agent_ix[i]
+            s_agent[s] = agent_ix
         if newest[0] - iv >= window:
             newest[1] += 1
             continue

@@ -21,11 +21,6 @@ from core.model import EVENT_DTYPE, AgentState
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
 
-#: Per-contact state of the kernel, and what a slot holds before its contact is seen.
-_CONTACT = {"offered": -1, "answered": -1, "done": False, "ended": -1, "end_iv": -1,
-            "s_queue": -1, "s_agent": 0, "transfers": 0, "outcome": -1, "acw": -1}
-#: Per-agent state (row = agent id + 1; row 0: none).
-_AGENT = {"a_state": 0, "a_since": -1, "wrap_since": -1, "last_end": -1, "last_end_ts": -1}
 _DAY_MS = 86_400_000
 
 
@@ -72,11 +67,9 @@ class IncrementalKpis:
         self._hist_q = np.zeros((window, n_q, K.N_WAIT_BINS), dtype=np.int32)
         self._waiting_q = np.zeros(n_q, dtype=np.int64)
         self._newest = np.array([-1, 0, -1], dtype=np.int64)
-        self._base = -1  # interaction id of slot 0
-        self._contact: dict[str, np.ndarray] = {}
-        self._agent: dict[str, np.ndarray] = {}
-        self._grow(self._contact, _CONTACT, 1024)
-        self._grow(self._agent, _AGENT, 2)
+        self._base = -1  # interaction id of row 0
+        self._cs = _rows(K.CONTACT_FILL, 1024)  # per contact, kpi_kernels' C_*
+        self._ag = _rows(K.AGENT_FILL, 2)  # per agent row, G_*
         self._ivs: IntervalTable | None = None
         self._iv_abs = np.zeros(0, dtype=np.int64)
 
@@ -88,26 +81,12 @@ class IncrementalKpis:
     def latest_ms(self) -> int:
         return int(self._newest[2])
 
-    @staticmethod
-    def _grow(state: dict[str, np.ndarray], fills: Mapping[str, object], n: int) -> None:
-        for name, fill in fills.items():
-            old = state.get(name)
-            dtype = np.bool_ if isinstance(fill, bool) else np.int64
-            arr = np.full(n, fill, dtype=dtype)
-            if old is not None:
-                arr[: len(old)] = old
-            state[name] = arr
-
     def _rebase(self, low: int) -> None:
-        """An id below the first one seen: move every slot up (rare, so O(n) is fine)."""
+        """An id below the first one seen: move every row up (rare, so O(n) is fine)."""
         shift = self._base - low
-        for name, arr in self._contact.items():
-            moved = np.full(len(arr) + shift, _CONTACT[name], dtype=arr.dtype)
-            moved[shift:] = arr
-            self._contact[name] = moved
-        for name in ("last_end",):
-            a = self._agent[name]
-            a[a >= 0] += shift
+        self._cs = np.concatenate([_rows(K.CONTACT_FILL, shift), self._cs])
+        last = self._ag[:, K.G_LAST_END]
+        last[last >= 0] += shift
         self._base = low
 
     def _grow_agents(self, rows: int) -> None:
@@ -115,7 +94,7 @@ class IncrementalKpis:
         acc[:, :, K.A_LONGEST] = -1
         acc[:, : self._acc_a.shape[1]] = self._acc_a
         self._acc_a = acc
-        self._grow(self._agent, _AGENT, rows)
+        self._ag = np.concatenate([self._ag, _rows(K.AGENT_FILL, rows - len(self._ag))])
 
     def _cover(self, lo_ms: int, hi_ms: int) -> None:
         """Make the interval table reach [lo_ms, hi_ms], a day beyond either end."""
@@ -137,34 +116,24 @@ class IncrementalKpis:
             raise TypeError(f"events have dtype {events.dtype}, expected {EVENT_DTYPE}")
         if not len(events):
             return
-        iid = events["interaction_id"].astype(np.int64)
-        known = iid >= 0
-        if known.any():
-            low = int(iid[known].min())
+        lo, hi, amax, t_lo, t_hi = K.id_span(events["interaction_id"], events["agent_id"],
+                                             events["ts_ms"])
+        if lo >= 0:
             if self._base < 0:
-                self._base = low
-            elif low < self._base:
-                self._rebase(low)
-        # Contacts are numbered about as they come: a slot per id from the lowest seen.
-        slot = np.where(known, iid - self._base, -1)
-        n = len(self._contact["offered"])
-        if slot.max() >= n:
-            self._grow(self._contact, _CONTACT, max(2 * n, int(slot.max()) + 1))
-        agent = events["agent_id"].astype(np.int64)
-        if agent.max() + 2 > self._acc_a.shape[1]:
-            self._grow_agents(int(agent.max()) + 2)
-        queue = events["queue_id"].astype(np.int64)
-        queue_ix = np.where((queue >= 0) & (queue + 1 < len(self._target)), queue + 1, 0)
-        ts = np.ascontiguousarray(events["ts_ms"])
-        self._cover(int(ts.min()), int(ts.max()))
-        c, a = self._contact, self._agent
+                self._base = lo
+            elif lo < self._base:
+                self._rebase(lo)
+            # Contacts are numbered about as they come: a row per id from the lowest.
+            if hi - self._base >= len(self._cs):
+                n = max(2 * len(self._cs), hi - self._base + 1)
+                self._cs = np.concatenate([self._cs, _rows(K.CONTACT_FILL, n - len(self._cs))])
+        if amax + 2 > self._acc_a.shape[1]:
+            self._grow_agents(int(amax) + 2)
+        self._cover(int(t_lo), int(t_hi))
         K.apply_events(
-            events["kind"].astype(np.int64), slot, ts, np.maximum(agent + 1, 0), queue_ix,
-            events["value"].astype(np.int64), self._target, self.settings.short_abandon_ms,
-            self._iv_abs, self._ivs.slot0,
-            c["offered"], c["answered"], c["done"], c["ended"], c["end_iv"], c["s_queue"],
-            c["s_agent"], c["transfers"], c["outcome"], c["acw"],
-            a["a_state"], a["a_since"], a["wrap_since"], a["last_end"], a["last_end_ts"],
+            events["kind"], events["interaction_id"], events["ts_ms"], events["agent_id"],
+            events["queue_id"], events["value"], self._base, self._target,
+            self.settings.short_abandon_ms, self._iv_abs, self._ivs.slot0, self._cs, self._ag,
             self._ring, self._acc_q, self._acc_a, self._hist_q, self._newest, self._waiting_q)
 
     def _with_open_states(self) -> tuple[np.ndarray, np.ndarray]:
@@ -172,16 +141,14 @@ class IncrementalKpis:
         to the latest moment (on copies: the state goes on)."""
         acc_a, ring = self._acc_a.copy(), self._ring.copy()
         acc_q, hist_q = self._acc_q.copy(), self._hist_q.copy()
-        st = self._agent
+        state, since = self._ag[:, K.G_STATE], self._ag[:, K.G_SINCE]
         lost = np.zeros(1, dtype=np.int64)
         now = int(self._newest[2])
-        for row in np.flatnonzero((st["a_since"] >= 0) & (st["a_since"] < now)):
-            col = K.STATE_COLUMN[st["a_state"][row]] if st["a_state"][row] < len(
-                K.STATE_COLUMN) else 0
+        for row in np.flatnonzero((since >= 0) & (since < now)):
+            col = K.STATE_COLUMN[state[row]] if state[row] < len(K.STATE_COLUMN) else 0
             if col > 0:
                 K._state_time(acc_q, acc_a, hist_q, ring, self._newest[0], row, col,
-                              st["a_since"][row], now, self._iv_abs, self._ivs.slot0,
-                              len(ring), lost)
+                              since[row], now, self._iv_abs, self._ivs.slot0, len(ring), lost)
         return acc_a, ring
 
     def table(self, by: Sequence[str] = ("channel",), last: int | None = None) -> KpiTable:
@@ -257,15 +224,20 @@ class IncrementalKpis:
 
     def now(self) -> FloorNow:
         """The floor at the latest event."""
-        c = self._contact
-        idx = np.flatnonzero((c["offered"] >= 0) & ~c["done"])
-        queue = c["s_queue"][idx] - 1
+        offered = self._cs[:, K.C_OFFERED]
+        idx = np.flatnonzero((offered >= 0) & (self._cs[:, K.C_DONE] == 0))
+        queue = self._cs[idx, K.C_QUEUE] - 1
         oldest: dict[int, int] = {}
-        for q, t in zip(queue.tolist(), c["offered"][idx].tolist(), strict=True):
+        for q, t in zip(queue.tolist(), offered[idx].tolist(), strict=True):
             if q not in oldest or t < oldest[q]:
                 oldest[q] = t
         counts = {int(q) - 1: int(n) for q, n in enumerate(self._waiting_q) if n}
-        states = {row - 1: AgentState(int(s)) for row, s in enumerate(self._agent["a_state"])
-                  if row > 0 and s > 0}
+        states = {row - 1: AgentState(int(s)) for row, s in enumerate(
+            self._ag[:, K.G_STATE].tolist()) if row > 0 and s > 0}
         return FloorNow(at_ms=int(self._newest[2]), waiting=counts, oldest_waiting_ms=oldest,
                         agent_state=states)
+
+
+def _rows(fill: np.ndarray, n: int) -> np.ndarray:
+    """n rows of the kernel's state, as before anything happened."""
+    return np.tile(fill, (max(n, 0), 1))
