@@ -11,6 +11,7 @@ import numpy as np
 from core.kpi.contacts import ContactFacts
 from core.kpi.intervals import INTERVAL_MS, INTERVALS, IntervalTable, interval_table
 from core.kpi.intervals import local_interval as local_interval
+from core.kpi.ratios import ratio as _ratio
 from core.model import Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
@@ -157,13 +158,6 @@ def wait_percentile_s(hist: np.ndarray, q: float) -> np.ndarray:
     out = edges[np.minimum(k, len(edges) - 1)]
     return np.where(total > 0, out, np.nan)
 
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num = num.astype(float)
-    out = np.full(len(num), np.nan)
-    ok = den > 0
-    out[ok] = num[ok] / den[ok]
-    return out
 
 
 @dataclass

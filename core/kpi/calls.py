@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.kpi.agent_states import agent_timeline
+from core.kpi.ratios import ratio as _ratio
 from core.model import EVENT_DTYPE, Agent, Channel, Direction, EventKind, NumberType, Outcome
 from core.phone_numbers import NumberPlan
 from core.routing.policy import VOICE_CHANNELS
@@ -273,12 +274,6 @@ class CallReport:
     spread: list[SpreadFlag]
     calls: Calls
 
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    out = np.full(len(num), np.nan)
-    ok = den > 0
-    out[ok] = num[ok] / den[ok]
-    return out
 
 
 def agent_call_table(calls: Calls, settings: CallSettings | None = None,

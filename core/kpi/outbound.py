@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.kpi.calls import LOOKBACK_MS, Calls, Interactions, agent_calls
+from core.kpi.ratios import ratio as _ratio
 from core.model import Outcome
 from core.phone_numbers import NumberPlan
 from core.store import Store
@@ -108,12 +109,6 @@ class OutboundReport:
     table: OutboundTable
     sabotage: list[SabotageFlag]
 
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    out = np.full(len(num), np.nan)
-    ok = den > 0
-    out[ok] = num[ok] / den[ok]
-    return out
 
 
 def outbound_kpis(calls: Calls, settings: OutboundSettings | None = None) -> OutboundReport:
