@@ -1,5 +1,5 @@
 """The ``floorboard`` command: the desktop app by default, plus export, import, info,
-kpi and simulate."""
+simulate, and the reports kpi, calls, outbound and missed."""
 
 from __future__ import annotations
 
@@ -26,6 +26,17 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--config", type=Path, default=default,
         help=f"configuration TOML (default: {default_config_path()} when it exists)",
     )
+
+
+def _report_args(parser: argparse.ArgumentParser) -> None:
+    _common(parser, suppress=True)
+    parser.add_argument("--from", dest="since", metavar="WHEN",
+                        help="start, on the floor's clock: 2026-11-02 or 2026-11-02T14:00 "
+                        "(default: the first event)")
+    parser.add_argument("--to", dest="until", metavar="WHEN",
+                        help="end, not included (default: after the last event)")
+    parser.add_argument("--format", default="table", choices=["table", "csv", "json"],
+                        help="table (default; some columns), csv or json (every column)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,18 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
     pace.add_argument("--speed", type=float, help="run paced: X simulated seconds per second")
     pace.add_argument("--fast", action="store_true", help="as fast as possible (the default)")
     kpi = sub.add_parser("kpi", help="KPIs of a time range from the database (docs/kpi.md)")
-    _common(kpi, suppress=True)
-    kpi.add_argument("--from", dest="since", metavar="WHEN",
-                     help="start, on the floor's clock: 2026-11-02 or 2026-11-02T14:00 "
-                     "(default: the first event)")
-    kpi.add_argument("--to", dest="until", metavar="WHEN",
-                     help="end, not included (default: after the last event)")
+    _report_args(kpi)
     kpi.add_argument("--by", default="channel",
                      help="agent, team, shift, language, channel, queue and/or interval, "
                      "comma-separated (default: channel)")
     kpi.add_argument("--interval", default="hour", choices=["15min", "hour", "day", "month"],
                      help="interval length when grouping by interval (default: hour)")
-    kpi.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    floor_help = ("the floor the database was filled from: a shipped scenario's name "
+                  "(normal_day_28), a scenario file or a floor file (default: the shipped "
+                  "scenario whose floor matches the database, if one does)")
+    calls = sub.add_parser("calls", help="calls per agent and the spread between comparable "
+                           "agents (KPI-5, docs/call-analytics.md)")
+    _report_args(calls)
+    calls.add_argument("--floor", metavar="SCENARIO|FILE",
+                       help=floor_help + "; compares agents by skills too")
+    outbound = sub.add_parser("outbound", help="outbound dials per agent and dials that end "
+                              "before anyone could answer (KPI-4, docs/call-analytics.md)")
+    _report_args(outbound)
+    missed = sub.add_parser("missed", help="missed calls by hour with their likely cause "
+                            "(KPI-5, docs/call-analytics.md)")
+    _report_args(missed)
+    missed.add_argument("--floor", metavar="SCENARIO|FILE",
+                        help=floor_help + "; only the agents who could take a call count")
     imp = sub.add_parser("import", help="import a file of call records into the database")
     _common(imp, suppress=True)
     imp.add_argument("source", choices=["anonymous-bank"],
@@ -169,6 +190,34 @@ def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
                            args.format, config.get("floor.timezone"))
 
 
+def _cmd_calls(args: argparse.Namespace, config: Config) -> int:
+    from core.kpi.cli import calls_command
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        return calls_command(store, args.since, args.until, args.format,
+                             config.get("floor.timezone"), config.get("floor.region"),
+                             args.floor)
+
+
+def _cmd_outbound(args: argparse.Namespace, config: Config) -> int:
+    from core.kpi.cli import outbound_command
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        return outbound_command(store, args.since, args.until, args.format,
+                                config.get("floor.timezone"), config.get("floor.region"))
+
+
+def _cmd_missed(args: argparse.Namespace, config: Config) -> int:
+    from core.kpi.cli import missed_command
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        return missed_command(store, args.since, args.until, args.format,
+                              config.get("floor.timezone"), args.floor)
+
+
 def _cmd_import(args: argparse.Namespace, config: Config) -> int:
     from core.ingest.bank_import import import_bank_file, summary_lines
     from core.store import Store
@@ -207,14 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        command = {"export": _cmd_export, "import": _cmd_import, "info": _cmd_info,
-                   "kpi": _cmd_kpi, "simulate": _cmd_simulate}.get(args.command, _cmd_run)
+        command = {"calls": _cmd_calls, "export": _cmd_export, "import": _cmd_import,
+                   "info": _cmd_info, "kpi": _cmd_kpi, "missed": _cmd_missed,
+                   "outbound": _cmd_outbound, "simulate": _cmd_simulate,
+                   }.get(args.command, _cmd_run)
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader stopped early (`floorboard kpi --format csv | head`): not an error.
+        # Later writes, and the flush at exit, go nowhere instead of failing again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 

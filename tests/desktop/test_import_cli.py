@@ -70,7 +70,7 @@ def _kpi_matches_the_batch_engine(tmp_path: Path, file: Path) -> None:
                        "--interval", interval, "--format", "json")
         assert k.returncode == 0, k.stderr
         table = contact_kpis(contact_facts(calls.events), tuple(by.split(",")), interval,
-                             settings)
+                             settings, percentiles=True)
         with Store.open(db) as store:  # for names only: the numbers are the reader's
             want = display_rows(table, settings, store)
         assert json.loads(k.stdout) == want and len(want) > 1

@@ -7,19 +7,24 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
-from core.kpi.report import settings_from_store
+from core.kpi.report import kpi_report, settings_from_store
+from core.model import AgentState, Outcome
 from core.simulation.engine import Simulation
 from core.store import Store
+from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
 from tests.desktop.test_cli import floorboard
 
 TZ = "Europe/Kyiv"
+MIN = 60 * S
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +76,67 @@ def test_csv_by_agent_and_hour_opens_as_a_table(db) -> None:
 def test_mistakes_are_refused_saying_what_to_give(db, args, message) -> None:
     r = floorboard("kpi", "--db", str(db), *args)
     assert r.returncode != 0 and message in r.stderr
+
+
+def test_the_new_measures_are_the_engine_s(db) -> None:
+    rows = json.loads(_kpi(db, "--by", "agent", "--format", "json"))
+    with Store.open(db) as store:
+        table = contact_kpis(contact_facts(store.read_columns()), ("agent",), "hour",
+                             settings_from_store(store, TZ), percentiles=True)
+
+    def pct(x) -> list:
+        return [None if np.isnan(v) else round(100 * v, 1) for v in x]
+
+    def s(x) -> list:
+        return [None if np.isnan(v) else round(v, 1) for v in x]
+
+    assert table.agent_time
+    assert [r["conversations"] for r in rows] == table.talked.tolist()
+    assert [r["aht_s"] for r in rows] == s(table.aht_s)
+    assert [r["acw_s"] for r in rows] == s(table.acw_s)
+    assert [r["transfers"] for r in rows] == table.transfers.tolist()
+    assert [r["transfer_pct"] for r in rows] == pct(table.transfer_rate)
+    assert [r["fcr_pct"] for r in rows] == pct(table.first_contact_resolution)
+    assert [r["p90_answer_s"] for r in rows] == s(table.wait_percentile_s(0.9))
+    assert [r["occupancy_pct"] for r in rows] == pct(table.occupancy)
+    assert [r["utilisation_pct"] for r in rows] == pct(table.utilisation)
+    assert [r["logged_in_s"] for r in rows] == [round(v / 1000, 1) for v in
+                                                table.logged_in_ms.tolist()]
+    assert any(r["occupancy_pct"] for r in rows) and any(r["p90_answer_s"] for r in rows)
+    # An agent's idle time belongs to no channel: no occupancy by channel.
+    by_channel = list(csv.DictReader(io.StringIO(_kpi(db, "--format", "csv"))))
+    assert {"aht_s", "fcr_pct", "p90_answer_s"} <= set(by_channel[0])
+    assert not {"occupancy_pct", "available_s"} & set(by_channel[0])
+
+
+@pytest.mark.parametrize("by", ["agent,interval", "channel,queue,interval"])
+def test_the_table_fits_a_wide_terminal_without_wrapping_names(db, by) -> None:
+    out = _kpi(db, "--by", by, "--interval", "15min")
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 160
+    # Names whole on one line: rich wraps a column it has to squeeze.
+    assert re.search(r"│ (Late sales es-it|care-en-phone) +│", out)
+    header = " ".join(lines[1:5])
+    assert ("AHT s" in header and "FCR %" in header and "answer s" in header
+            and ("pancy %" in header) == by.startswith("agent"))
+    assert "AHT: talk and after-call work per conversation" in " ".join(lines[-3:])
+
+
+def test_a_day_alone_is_that_day_of_the_whole_at_the_edges(tmp_path) -> None:
+    """A wrap-up that runs past midnight counts with its call, and an agent idle over a
+    quiet night is logged in up to the end of the day asked for."""
+    f = Floor()
+    day2, day3 = MIDNIGHT + 24 * HOUR, MIDNIGHT + 48 * HOUR
+    f.login(MIDNIGHT + 22 * HOUR, 1)
+    f.taken(1, day2 - 10 * MIN, 10 * MIN - 10 * S, Outcome.RESOLVED)
+    f.state(day2 - 10 * S, 1, AgentState.WRAP_UP)
+    f.state(day2 + 30 * S, 1, AgentState.AVAILABLE)
+    f.login(day3 + 3 * HOUR, 2)  # the next event, hours after the second day
+    with Store.open(tmp_path / "edges.sqlite") as store:
+        store.append(f.events())
+        _, whole = kpi_report(store, ("interval",), "day", timezone=TZ)
+        for start in (MIDNIGHT, day2):
+            _, [alone] = kpi_report(store, ("interval",), "day", start, start + 24 * HOUR,
+                                    timezone=TZ)
+            assert alone == next(r for r in whole if r["interval"] == alone["interval"])
+    assert whole[0]["acw_s"] == 40.0 and whole[1]["logged_in_s"] == 86_400.0
