@@ -192,6 +192,19 @@ class Complaint:
 
 
 @dataclass(frozen=True, slots=True)
+class Sale:
+    """What a conversation that ended in a sale sold (KPI-3)."""
+
+    interaction_id: int
+    agent_id: int
+    sold_ms: int
+    amount_cents: int  # hundredths of the currency: sums stay exact
+    currency: str  # ISO 4217, e.g. "EUR"
+    product: str
+    partner_id: str | None = None  # a featured partner's service (seed 000)
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One fact on the floor. ``seq`` is assigned by the store (0 until stored)."""
 

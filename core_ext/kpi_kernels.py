@@ -9,6 +9,8 @@ from numba import njit
 ARRIVED, ENQUEUED, ACCEPTED, TRANSFERRED, ENDED, ABANDONED, VOICEMAIL, BLOCKED = (
     1, 2, 4, 7, 9, 10, 11, 16)
 AGENT_STATE, AGENT_LOGIN, AGENT_LOGOUT = 12, 14, 15
+#: core.model.Channel.OUTBOUND_CALL: an agent's dial, not a contact that waited for one.
+OUTBOUND_CALL = 7
 ST_AVAILABLE, ST_BUSY, ST_WRAP_UP, ST_AWAY, ST_BREAK, ST_OFFLINE = 1, 2, 3, 4, 5, 6
 OUT_RESOLVED, OUT_SALE, OUT_NO_SALE, OUT_MEETING_SET, OUT_PRANK = 1, 2, 3, 8, 10
 
@@ -188,11 +190,13 @@ SRC_CHANNEL, SRC_QUEUE, SRC_AGENT, SRC_INTERVAL = 0, 1, 2, 3
 
 
 @njit(cache=True)
-def resolved_first_time(outcome, transfers):
-    """Resolved in this contact: no transfer, and an outcome that needs no follow-up."""
+def resolved_first_time(outcome, transfers, channel):
+    """Resolved in this contact: an inbound contact with no transfer and an outcome
+    that needs no follow-up (a dial is the agent's own: KPI-4's, not FCR's)."""
     o = outcome
-    return transfers == 0 and (o == OUT_RESOLVED or o == OUT_SALE or o == OUT_NO_SALE
-                               or o == OUT_MEETING_SET or o == OUT_PRANK)
+    return channel != OUTBOUND_CALL and transfers == 0 and (
+        o == OUT_RESOLVED or o == OUT_SALE or o == OUT_NO_SALE or o == OUT_MEETING_SET
+        or o == OUT_PRANK)
 
 
 @njit(cache=True)
@@ -227,7 +231,9 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
     for s in range(offered.shape[0]):
         r = resolved[s]
         e = ended[s]
-        counted = offered[s] >= 0 and r >= since and r < until
+        # A dial's wait is a campaign's lag, no customer's: dials are KPI-4's.
+        counted = (offered[s] >= 0 and r >= since and r < until
+                   and channel_of[s] != OUTBOUND_CALL)
         talked = how[s] == HOW_ANSWERED and e >= r and e >= since and e < until
         if not counted and not talked:
             continue
@@ -278,7 +284,7 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
             if tr > 0:
                 acc[ct, A_TRANSFERRED] += 1
                 acc[ct, A_TRANSFERS] += tr
-            if resolved_first_time(outcome[s], tr):
+            if resolved_first_time(outcome[s], tr, channel_of[s]):
                 acc[ct, A_FIRST_CONTACT] += 1
     return acc, hist
 
@@ -376,7 +382,7 @@ def _held(ring_id, iv, newest, window):
 
 
 @njit(cache=True)
-def _conversation(acc_q, acc_a, r, q, a, sign, talk, acw, transfers, outcome):
+def _conversation(acc_q, acc_a, r, q, a, sign, talk, acw, transfers, outcome, channel):
     _add(acc_q, acc_a, r, q, a, A_TALKED, sign)
     _add(acc_q, acc_a, r, q, a, A_TALK, sign * talk)
     if acw > 0:
@@ -384,7 +390,7 @@ def _conversation(acc_q, acc_a, r, q, a, sign, talk, acw, transfers, outcome):
     if transfers > 0:
         _add(acc_q, acc_a, r, q, a, A_TRANSFERRED, sign)
         _add(acc_q, acc_a, r, q, a, A_TRANSFERS, sign * transfers)
-    if resolved_first_time(outcome, transfers):
+    if resolved_first_time(outcome, transfers, channel):
         _add(acc_q, acc_a, r, q, a, A_FIRST_CONTACT, sign)
 
 
@@ -410,17 +416,17 @@ def _state_time(acc_q, acc_a, hist_q, ring_id, newest, a, col, t0, t1, iv_tab, s
 
 # Columns of the live engine's per-contact state (one row per contact).
 (C_OFFERED, C_ANSWERED, C_DONE, C_ENDED, C_END_IV, C_QUEUE, C_AGENT, C_TRANSFERS,
- C_OUTCOME, C_ACW) = range(10)
+ C_OUTCOME, C_ACW, C_CHANNEL, C_WAITING) = range(12)
 #: What a contact's row holds before any of its events.
-CONTACT_FILL = np.array([-1, -1, 0, -1, -1, -1, 0, 0, -1, -1], np.int64)
+CONTACT_FILL = np.array([-1, -1, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0], np.int64)
 # Columns of its per-agent state (row = agent id + 1; row 0: none).
 G_STATE, G_SINCE, G_WRAP_SINCE, G_LAST_END, G_LAST_END_TS = range(5)
 AGENT_FILL = np.array([0, -1, -1, -1, -1], np.int64)
 
 
 @njit(cache=True)
-def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, iv_tab, slot0,
-                 cs, ag, ring_id, acc_q, acc_a, hist_q, newest, waiting_q):
+def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, short_ms,
+                 iv_tab, slot0, cs, ag, ring_id, acc_q, acc_a, hist_q, newest, waiting_q):
     """The incremental engine's step, O(1) per event (an agent state spanning k
     intervals: O(k)): update the per-contact state (``cs``, a row per contact from
     id ``base``) and per-agent state (``ag``) and the accumulators of the interval
@@ -431,7 +437,7 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
     offered, answered, done = cs[:, C_OFFERED], cs[:, C_ANSWERED], cs[:, C_DONE]
     ended, end_iv, s_queue = cs[:, C_ENDED], cs[:, C_END_IV], cs[:, C_QUEUE]
     s_agent, transfers, outcome = cs[:, C_AGENT], cs[:, C_TRANSFERS], cs[:, C_OUTCOME]
-    acw = cs[:, C_ACW]
+    acw, s_channel, waiting = cs[:, C_ACW], cs[:, C_CHANNEL], cs[:, C_WAITING]
     a_state, a_since, wrap_since = ag[:, G_STATE], ag[:, G_SINCE], ag[:, G_WRAP_SINCE]
     last_end, last_end_ts = ag[:, G_LAST_END], ag[:, G_LAST_END_TS]
     n_q = target_ms.shape[0]
@@ -481,6 +487,9 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
         s = slot
         if s < 0:
             continue
+        if s_channel[s] < 0:
+            s_channel[s] = channel[i]
+        dial = s_channel[s] == OUTBOUND_CALL
         if k == TRANSFERRED:
             transfers[s] += 1
             continue
@@ -488,8 +497,9 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
             if offered[s] < 0:
                 offered[s] = t
                 s_queue[s] = queue_ix
-                if not done[s]:
+                if not done[s] and not dial:  # a dial waits for no one
                     waiting_q[queue_ix] += 1
+                    waiting[s] = 1
             continue
         if k != ACCEPTED and k != ABANDONED and k != VOICEMAIL and k != ENDED:
             continue
@@ -506,7 +516,8 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
                 # take the earlier one back, if its interval is still held.
                 if _held(ring_id, end_iv[s], newest[0], window):
                     _conversation(acc_q, acc_a, end_iv[s] % window, q, sa, -1,
-                                  ended[s] - answered[s], acw[s], transfers[s], outcome[s])
+                                  ended[s] - answered[s], acw[s], transfers[s], outcome[s],
+                                  s_channel[s])
                 else:
                     newest[1] += 1
             ended[s] = t
@@ -518,7 +529,7 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
                 continue
             r = _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
             _conversation(acc_q, acc_a, r, q, sa, 1, t - answered[s], -1, transfers[s],
-                          outcome[s])
+                          outcome[s], s_channel[s])
             end_iv[s] = iv
             continue
         if done[s]:
@@ -527,10 +538,14 @@ def apply_events(kind, iid, ts, agent, queue, value, base, target_ms, short_ms, 
         if offered[s] < 0:
             continue  # hung up before it was offered (in the IVR): not a contact yet
         q = s_queue[s]
-        waiting_q[q] -= 1
+        if waiting[s]:
+            waiting_q[q] -= 1
+            waiting[s] = 0
         if k == ACCEPTED:
             answered[s] = t
             s_agent[s] = agent_ix
+        if dial:
+            continue  # its conversation counts; its wait does not
         if newest[0] - iv >= window:
             newest[1] += 1
             continue

@@ -6,23 +6,37 @@ Errors name the file, the line and the key, like the floor file's.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from core.config.floor import load_floor
 from core.config.toml_source import TomlReader
 from core.errors import ConfigError
 from core.model import Channel
+from core.routing.policy import FloorPolicy
 from core.simulation.floors import generated_floor
 from core.simulation.scenario import (
     BANK_1999_HOURLY,
+    AbsencePlan,
+    BreakPlan,
     ChannelModel,
+    Product,
+    SabotagePlan,
+    SalesModel,
     Scenario,
     SeasonPoint,
     night_floored,
 )
 
 _CHANNELS = {c.name.lower(): c for c in Channel}
-_TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing", "complaints"}
+_TOP = {"scenario", "demand", "season", "channels", "shifts", "staffing", "complaints",
+        "breaks", "absence", "sabotage", "sales"}
+_BREAKS = {"short", "short_min", "meal", "meal_min", "spread_min", "jitter_min",
+           "keep_languages_covered"}
+_ABSENCE = {"agents", "share", "per_shift", "mean_min", "max_min"}
+_SABOTAGE = {"agents", "share", "after_s"}
+_SALES = {"currency", "amount_cv", "partner_share", "partners", "partner_mean", "products"}
+_PRODUCT = {"mean", "share"}
 _COMPLAINTS = {"rate", "serious_share", "prank_rate"}
 _SCENARIO = {"name", "floor", "generate_agents", "start", "days", "seed", "timezone"}
 _DEMAND = {"interactions_per_day", "hourly_shape", "weekly", "channels", "languages",
@@ -30,7 +44,7 @@ _DEMAND = {"interactions_per_day", "hourly_shape", "weekly", "channels", "langua
 _CHANNEL_MODEL = {"handle_mean_s", "handle_cv", "handle_min_s", "handle_max_s",
                   "patience_mean_s", "wrap_up_s", "handle_distribution", "wave_shift_h",
                   "wave_flatness"}
-_STAFFING = {"sick_rate", "phone_lines"}
+_STAFFING = {"sick_rate", "phone_lines", "logins"}
 
 #: Defaults per channel (seed 000: 3 minutes to 1.5 hours; chats run long).
 DEFAULT_CHANNELS = {
@@ -69,6 +83,130 @@ def _shares(r: TomlReader, table: dict, path: tuple, names) -> dict:
     if out and sum(out.values()) <= 0:
         raise r.error(path, "shares add up to nothing")
     return out
+
+
+def _share(r: TomlReader, table: dict, key: str, path: tuple, default: float) -> float:
+    value = _number(r, table, key, path, default)
+    if value > 1:
+        raise r.error((*path, key), f"a share (0..1), not {value}")
+    return value
+
+
+def _agent_ids(r: TomlReader, table: dict, path: tuple, floor: FloorPolicy) -> tuple[int, ...]:
+    """The agents a list names, by their names on the floor."""
+    by_name: dict[str, list[int]] = {}
+    for a in floor.agents:
+        by_name.setdefault(a.name, []).append(a.id)
+    out = []
+    for j, name in enumerate(r.get(table, "agents", list, path, [])):
+        where = (*path, "agents", j)
+        if not isinstance(name, str):
+            raise r.error(where, f"expected an agent's name, got {name!r}")
+        ids = r.choice(name, by_name, "agent", where)
+        if len(ids) > 1:
+            raise r.error(where, f"{len(ids)} agents are called {name!r}: name them apart "
+                          "in the floor file")
+        if ids[0] in out:
+            raise r.error(where, f"{name!r} is listed twice")
+        out.append(ids[0])
+    return tuple(out)
+
+
+def _breaks(r: TomlReader, doc: dict) -> BreakPlan | None:
+    if "breaks" not in doc:
+        return None
+    t = r.get(doc, "breaks", dict, ())
+    p = ("breaks",)
+    r.keys(t, _BREAKS, p)
+    d = BreakPlan()
+    return BreakPlan(
+        short=r.count(r.get(t, "short", int, p, d.short), 0, (*p, "short"), "short"),
+        short_min=_number(r, t, "short_min", p, d.short_min, low=1),
+        meal=r.count(r.get(t, "meal", int, p, d.meal), 0, (*p, "meal"), "meal"),
+        meal_min=_number(r, t, "meal_min", p, d.meal_min, low=1),
+        spread_min=_number(r, t, "spread_min", p, d.spread_min),
+        jitter_min=_number(r, t, "jitter_min", p, d.jitter_min),
+        keep_languages_covered=r.get(t, "keep_languages_covered", bool, p,
+                                     d.keep_languages_covered))
+
+
+def _absence(r: TomlReader, doc: dict, floor: FloorPolicy) -> AbsencePlan | None:
+    if "absence" not in doc:
+        return None
+    t = r.get(doc, "absence", dict, ())
+    p = ("absence",)
+    r.keys(t, _ABSENCE, p)
+    d = AbsencePlan()
+    plan = AbsencePlan(
+        agent_ids=_agent_ids(r, t, p, floor), share=_share(r, t, "share", p, d.share),
+        per_shift=_number(r, t, "per_shift", p, d.per_shift),
+        mean_min=_number(r, t, "mean_min", p, d.mean_min, low=1),
+        max_min=_number(r, t, "max_min", p, d.max_min, low=2))
+    if plan.mean_min > plan.max_min:
+        raise r.error((*p, "mean_min"), f"{plan.mean_min:g} min is above max_min "
+                      f"({plan.max_min:g})")
+    return plan
+
+
+def _sabotage(r: TomlReader, doc: dict, floor: FloorPolicy) -> SabotagePlan | None:
+    if "sabotage" not in doc:
+        return None
+    t = r.get(doc, "sabotage", dict, ())
+    p = ("sabotage",)
+    r.keys(t, _SABOTAGE, p)
+    d = SabotagePlan()
+    ids = _agent_ids(r, t, p, floor)
+    agents = {a.id: a for a in floor.agents}
+    for j, aid in enumerate(ids):
+        if Channel.OUTBOUND_CALL not in agents[aid].capacity:
+            raise r.error((*p, "agents", j), f"{agents[aid].name!r} takes no outbound calls "
+                          "(no outbound_call capacity in the floor file)")
+    after = r.get(t, "after_s", list, p, list(d.after_s))
+    ok = (len(after) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool)
+                                  for x in after) and 0 < after[0] <= after[1])
+    if not ok:
+        raise r.error((*p, "after_s"), "give [shortest, longest] seconds before hanging up, "
+                      f"e.g. [2, 6], not {after!r}")
+    return SabotagePlan(agent_ids=ids, share=_share(r, t, "share", p, d.share),
+                        after_s=(float(after[0]), float(after[1])))
+
+
+def _sales(r: TomlReader, doc: dict) -> SalesModel:
+    d = SalesModel()
+    if "sales" not in doc:
+        return d
+    t = r.get(doc, "sales", dict, ())
+    p = ("sales",)
+    r.keys(t, _SALES, p)
+    currency = r.get(t, "currency", str, p, d.currency)
+    if not re.fullmatch("[A-Z]{3}", currency):
+        raise r.error((*p, "currency"), f"an ISO 4217 code such as 'EUR', not {currency!r}")
+    products = []
+    for name, table in r.get(t, "products", dict, p, {}).items():
+        pp = (*p, "products", name)
+        if not isinstance(table, dict):
+            raise r.error(pp, "give the product's mean amount and share, e.g. "
+                          "{ mean = 60, share = 0.5 }")
+        r.keys(table, _PRODUCT, pp)
+        products.append(Product(name, _number(r, table, "mean", pp, 0.0, low=0.01),
+                                _number(r, table, "share", pp, 1.0)))
+    if products and sum(x.share for x in products) <= 0:
+        raise r.error((*p, "products"), "shares add up to nothing")
+    partners = r.get(t, "partners", list, p, [])
+    for j, pid in enumerate(partners):
+        if not isinstance(pid, str) or not pid.strip():
+            raise r.error((*p, "partners", j), f"expected a partner id, got {pid!r}")
+        if pid in partners[:j]:
+            raise r.error((*p, "partners", j), f"partner {pid!r} is listed twice")
+    share = _share(r, t, "partner_share", p, d.partner_share)
+    if share > 0 and not partners:
+        raise r.error((*p, "partner_share"), "partner sales need partners: list their ids "
+                      "in sales.partners")
+    return SalesModel(
+        currency=currency, products=tuple(products) or d.products,
+        amount_cv=_number(r, t, "amount_cv", p, d.amount_cv), partner_share=share,
+        partners=tuple(partners),
+        partner_mean=_number(r, t, "partner_mean", p, d.partner_mean, low=0.01))
 
 
 def parse_scenario(text: str, source: str, base: Path) -> Scenario:
@@ -217,6 +355,11 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         serious_complaint_share=rates["serious_share"],
         prank_complaint_rate=rates["prank_rate"],
         timezone=r.get(sc, "timezone", str, p, "UTC"),
+        logins=r.get(staffing, "logins", bool, ("staffing",), True),
+        breaks=_breaks(r, doc),
+        absence=_absence(r, doc, floor),
+        sabotage=_sabotage(r, doc, floor),
+        sales=_sales(r, doc),
     )
 
 

@@ -124,6 +124,21 @@ def _take(values: np.ndarray, index: np.ndarray, missing: int) -> np.ndarray:
     return np.where(index >= 0, values[np.maximum(index, 0)], missing).astype(np.int64)
 
 
+def client_numbers(interactions: Interactions, plan: NumberPlan
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The clients behind the interactions, known by number: the distinct normalised
+    numbers, each interaction's among them (-1: none), and whether the interaction is
+    a new client's, the first with its number (by arrival, then id). Normalised over
+    every interaction, so that "new" compares like with like."""
+    distinct, code = _normalised(interactions.customer_number, plan)
+    order = np.lexsort((interactions.id, interactions.arrived_ms))
+    coded = order[code[order] >= 0]
+    _, at_first = np.unique(code[coded], return_index=True)
+    first = np.zeros(len(interactions), dtype=bool)
+    first[coded[at_first]] = True
+    return distinct, code, first
+
+
 def agent_calls(events: np.ndarray, interactions: Interactions,
                 numbers: NumberPlan | None = None, since_ms: int | None = None,
                 until_ms: int | None = None) -> Calls:
@@ -161,16 +176,9 @@ def agent_calls(events: np.ndarray, interactions: Interactions,
     ended_ms = np.where(ok, end_ts, -1)
     outcome = np.where(ok, _take(ended["value"][last], at, -1), -1)
 
-    # Numbers: normalised over every interaction, so that "new" compares like with like.
-    distinct, code = _normalised(interactions.customer_number, plan)
+    distinct, code, first = client_numbers(interactions, plan)
     number = _take(code, row, -1)
-    # New: the call's interaction is the first with its number, by arrival then id.
-    order = np.lexsort((interactions.id, interactions.arrived_ms))
-    coded = order[code[order] >= 0]
-    firsts, at_first = np.unique(code[coded], return_index=True)
-    first_row = np.full(len(distinct), -1, dtype=np.int64)
-    first_row[firsts] = coded[at_first]
-    new_number = (number >= 0) & (row == _take(first_row, number, -2))
+    new_number = (number >= 0) & (_take(first, row, 0) == 1)
     # Types from the number itself; the stored type where the number tells nothing.
     used = np.unique(number[number >= 0])
     typed = np.full(len(distinct), int(NumberType.UNKNOWN), dtype=np.int64)

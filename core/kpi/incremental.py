@@ -26,8 +26,9 @@ _DAY_MS = 86_400_000
 
 @dataclass
 class FloorNow:
-    """The floor at the latest event: per queue id, contacts waiting and since when
-    the longest of them has waited (-1: none); agents by state."""
+    """The floor at the latest event: per queue id, contacts waiting (offered, not yet
+    answered, abandoned or sent to voicemail; a dial not yet made is no one waiting)
+    and since when the longest of them has waited; agents by state."""
 
     at_ms: int
     waiting: dict[int, int]
@@ -132,7 +133,7 @@ class IncrementalKpis:
         self._cover(int(t_lo), int(t_hi))
         K.apply_events(
             events["kind"], events["interaction_id"], events["ts_ms"], events["agent_id"],
-            events["queue_id"], events["value"], self._base, self._target,
+            events["queue_id"], events["channel"], events["value"], self._base, self._target,
             self.settings.short_abandon_ms, self._iv_abs, self._ivs.slot0, self._cs, self._ag,
             self._ring, self._acc_q, self._acc_a, self._hist_q, self._newest, self._waiting_q)
 
@@ -225,7 +226,7 @@ class IncrementalKpis:
     def now(self) -> FloorNow:
         """The floor at the latest event."""
         offered = self._cs[:, K.C_OFFERED]
-        idx = np.flatnonzero((offered >= 0) & (self._cs[:, K.C_DONE] == 0))
+        idx = np.flatnonzero(self._cs[:, K.C_WAITING] == 1)
         queue = self._cs[idx, K.C_QUEUE] - 1
         oldest: dict[int, int] = {}
         for q, t in zip(queue.tolist(), offered[idx].tolist(), strict=True):

@@ -68,6 +68,9 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
                       f"{sim.summary.serious_complaints:,} of them in the serious categories "
                       "(harm, billing error, legal threat, repeated failure); triage decides "
                       "which are valid.")
+    if sim.summary.sales:
+        console.print(f"{sim.summary.sales:,} sales for {sim.summary.revenue_cents / 100:,.2f} "
+                      f"{sc.sales.currency}.")
     console.print(f"{sim.summary.events:,} events written to {db} in {wall:.1f} s; "
                   f"{sim.summary.still_waiting:,} still waiting at the end.")
     return 0

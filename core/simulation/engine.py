@@ -30,22 +30,42 @@ from core.model import (
     Direction,
     EventKind,
     NumberType,
+    Outcome,
+    Sale,
 )
 from core.routing import Router
 from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
+from core.simulation.breaks import Pauses, ShiftWindow, plan_pauses
 from core.simulation.complaints import NOTES, draw_complaints
+from core.simulation.sabotage import draw_hangups
+from core.simulation.sales import PARTNER_PRODUCT, draw_sales
 from core.simulation.scenario import Scenario
 from core.store import Store
 from core_ext.event_merge import merge_by_time
-from core_ext.sim_loop import SHIFT_END, SHIFT_START, SimLoop
+from core_ext.sim_loop import LOGIN, PAUSE, SHIFT_END, SHIFT_START, SimLoop
 
 log = logging.getLogger(__name__)
 
 _VOICE = [int(Channel.PHONE), int(Channel.CALLBACK), int(Channel.OUTBOUND_CALL)]
+#: Contacts that carry the customer's number: calls, and chats, whose clients leave
+#: it in the pre-chat form (so that a sale on chat knows a new client from a known one).
+_NUMBERED = [*_VOICE, int(Channel.CHAT)]
 _SERIOUS = [int(c) for c in SERIOUS_COMPLAINTS]
 
 #: Columns of the loop's per-channel counters.
 _ARRIVED, _ANSWERED, _IN_TARGET, _AFTER_WAIT, _ABANDONED, _BLOCKED, _WAIT_MS = range(7)
+
+#: A break held back (the agent was the last at work in a language, or still on
+#: another pause) is tried again this much later, up to this many times (1.5 hours);
+#: then the agent goes without it.
+PAUSE_RETRY_MS = 5 * 60_000
+PAUSE_TRIES = 18
+
+#: Streams of their own, so that adding one leaves the draws of the others as they
+#: were (the main stream: arrivals, then sick days; complaints: 17).
+_PAUSE_STREAM = 23
+_HANGUP_STREAM = 29
+_SALES_STREAM = 31
 
 
 @dataclass
@@ -81,6 +101,8 @@ class Summary:
     events: int = 0
     complaints: int = 0
     serious_complaints: int = 0  # in the serious categories, pranksters' included
+    sales: int = 0
+    revenue_cents: int = 0  # in the scenario's currency
 
     def channel(self, ch: Channel) -> ChannelSummary:
         return self.by_channel.setdefault(ch, ChannelSummary())
@@ -112,10 +134,25 @@ class Simulation:
         # Own stream: complaints leave every other draw of a seed as it was.
         complaints = draw_complaints(scenario, arrivals.outcome,
                                      np.random.default_rng([scenario.seed, 17]))
+        agent_ids = [a.id for a in self.floor.agents]
+        hangup_share, hangup_u, hangup_ms = draw_hangups(
+            scenario.sabotage, agent_ids, len(arrivals),
+            np.random.default_rng([scenario.seed, _HANGUP_STREAM]))
         keep = arrivals.arrived_ms >= self.begin_ms
         self.arrivals: Arrivals = Arrivals(**{f.name: getattr(arrivals, f.name)[keep]
                                               for f in dataclasses.fields(Arrivals)})
         self.complaint_category = complaints[keep]
+        if len(hangup_u):
+            hangup_u, hangup_ms = hangup_u[keep], hangup_ms[keep]
+        sales = draw_sales(scenario.sales, arrivals.outcome,
+                           np.random.default_rng([scenario.seed, _SALES_STREAM]))
+        # Drawn over every contact of the scenario, like the complaints, so that a
+        # floor resumed mid-day sells the same; then indexed like the kept ones.
+        sales = sales.take(sales.contact[keep[sales.contact]])
+        sales.contact = np.searchsorted(np.flatnonzero(keep), sales.contact)
+        self.sale_draws = sales
+        self._sales = 0
+        self._revenue = 0
         self._complaints = 0
         self._serious = 0
         n = len(self.arrivals)
@@ -139,11 +176,22 @@ class Simulation:
             arr.patience_ms, arr.outcome,
             self._q_language.astype(np.int32),
             wrap_ms, scenario.phone_lines, self.id_offset, self.begin_ms)
+        self._agent_ids = np.array(agent_ids, dtype=np.int64)
+        self.pauses = self._plan_shifts(rng)
+        langs = np.array([sum(1 << language[x] for x in set(a.languages))
+                          for a in self.floor.agents], dtype=np.uint64)
+        breaks = scenario.breaks
+        self.loop.set_agents(
+            langs, scenario.logins, self.pauses.state, self.pauses.length_ms,
+            breaks is not None and breaks.keep_languages_covered, PAUSE_RETRY_MS,
+            PAUSE_TRIES, hangup_share, hangup_u, hangup_ms)
+        for p, (t, a) in enumerate(zip(self.pauses.start_ms.tolist(),
+                                       self.pauses.agent.tolist(), strict=True)):
+            self.loop.schedule(t, PAUSE, a, p)
         self._flushed = 0  # arrivals written to the store so far
         self._voicemail = np.zeros(len(wrap_ms), dtype=np.int64)
         self._events = 0
         self._still_waiting = 0
-        self._plan_shifts(rng)
 
     @property
     def now(self) -> int:
@@ -154,8 +202,11 @@ class Simulation:
         """What became of each arrival so far (the loop's status codes)."""
         return self.loop.status_arr
 
-    def _plan_shifts(self, rng: np.random.Generator) -> None:
+    def _plan_shifts(self, rng: np.random.Generator) -> Pauses:
+        """Schedule the shifts (``rng``: the main stream, for sick days) and plan the
+        pauses in them; the pauses are scheduled once the loop knows them."""
         sc = self.scenario
+        windows = []
         # From the day before: a night shift that began yesterday is still on at 00:00.
         for d in range(-1, sc.days):
             day = sc.start + dt.timedelta(days=d)
@@ -165,11 +216,17 @@ class Simulation:
                 h0, h1 = sc.shifts[agent.shift]
                 start = midnight + int(h0 * 3_600_000)
                 end = midnight + int(h1 * 3_600_000)
+                windows.append(ShiftWindow(i, start, end, not sick[i]))
                 if sick[i] or end <= self.begin_ms or start >= self.end_ms:
                     continue
                 self.loop.schedule(max(start, self.begin_ms), SHIFT_START, i)
                 if end < self.end_ms:
                     self.loop.schedule(end, SHIFT_END, i)
+        pauses = plan_pauses(sc.breaks, sc.absence, [a.id for a in self.floor.agents],
+                             windows, np.random.default_rng([sc.seed, _PAUSE_STREAM]))
+        inside = (pauses.start_ms >= self.begin_ms) & (pauses.start_ms < self.end_ms)
+        return Pauses(pauses.start_ms[inside], pauses.agent[inside], pauses.state[inside],
+                      pauses.length_ms[inside])
 
     # -- running -------------------------------------------------------------------
 
@@ -195,7 +252,8 @@ class Simulation:
     def summary(self) -> Summary:
         """Counts so far, by channel (voicemail as of the last flush)."""
         out = Summary(still_waiting=self._still_waiting, events=self._events,
-                      complaints=self._complaints, serious_complaints=self._serious)
+                      complaints=self._complaints, serious_complaints=self._serious,
+                      sales=self._sales, revenue_cents=self._revenue)
         counters = self.loop.counters_arr
         for ch in Channel:
             row = counters[int(ch)]
@@ -232,31 +290,66 @@ class Simulation:
         np.add.at(self._voicemail, voicemail.astype(np.int64), 1)
         lo, hi = self._flushed, self.loop.next_arrival
         raised = self._complaint_events(routed)
-        # Each part is in time order; at one instant the arrival comes first and a
-        # complaint after the end of the conversation it is raised on.
+        logins, logouts = self._login_events()
+        # Each part is in time order; at one instant the arrival comes first, a login
+        # before the state it brings and a logout after the last state of the shift,
+        # and a complaint after the end of the conversation it is raised on.
         events = merge_by_time([
             self._source_events(np.arange(lo, hi), EventKind.ARRIVED),
             self._source_events(self.loop.take_blocked(), EventKind.BLOCKED),
+            logins,
             routed,
+            logouts,
             raised,
         ])
         self._events += len(events)
         self._complaints += len(raised)
         self._serious += int(np.isin(raised["value"], _SERIOUS).sum())
+        sold = self._sales_made(routed)
+        self._sales += len(sold)
+        self._revenue += sum(x.amount_cents for x in sold)
         if self.store is not None and len(events):
             self._store_interactions(lo, hi)
             self._store_complaints(raised)
+            self.store.add_sales(sold)
             self.store.append(events)
         self._flushed = hi
 
+    def _login_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """The loop's logins and logouts since the last flush, as events (two parts)."""
+        t, kind, agent = self.loop.take_agent_events()
+        out = np.zeros(len(t), dtype=EVENT_DTYPE)
+        out["ts_ms"] = t
+        login = kind == LOGIN
+        out["kind"] = np.where(login, int(EventKind.AGENT_LOGIN), int(EventKind.AGENT_LOGOUT))
+        out["agent_id"] = self._agent_ids[agent]
+        for col in ("interaction_id", "queue_id", "channel", "value"):
+            out[col] = NONE
+        return out[login], out[~login]
+
     def _complaint_events(self, routed: np.ndarray) -> np.ndarray:
-        """The complaints raised by the agents on the conversations that just ended."""
-        ended = routed[routed["kind"] == int(EventKind.ENDED)]
+        """The complaints raised by the agents on the conversations that just ended
+        (a dial cut short reached nobody to complain)."""
+        ended = routed[(routed["kind"] == int(EventKind.ENDED))
+                       & (routed["value"] != int(Outcome.NOT_REACHED))]
         category = self.complaint_category[ended["interaction_id"] - self.id_offset - 1]
         raised = ended[category > 0].copy()
         raised["kind"] = int(EventKind.COMPLAINT_RAISED)
         raised["value"] = category[category > 0]
         return raised
+
+    def _sales_made(self, routed: np.ndarray) -> list[Sale]:
+        """What the conversations that just ended in a sale sold."""
+        ended = routed[(routed["kind"] == int(EventKind.ENDED))
+                       & (routed["value"] == int(Outcome.SALE))]
+        draws = self.sale_draws.take(ended["interaction_id"] - self.id_offset - 1)
+        model = self.scenario.sales
+        return [Sale(int(e["interaction_id"]), int(e["agent_id"]), int(e["ts_ms"]), cents,
+                     model.currency,
+                     model.products[p].name if p >= 0 else PARTNER_PRODUCT,
+                     model.partners[k] if k >= 0 else None)
+                for e, p, k, cents in zip(ended, draws.product.tolist(), draws.partner.tolist(),
+                                          draws.amount_cents.tolist(), strict=True)]
 
     def _store_complaints(self, raised: np.ndarray) -> None:
         if not len(raised):
@@ -274,7 +367,8 @@ class Simulation:
             for r, number, is_call in zip(raised, numbers, voice, strict=True)])
 
     def _store_interactions(self, lo: int, hi: int) -> None:
-        """Arrivals lo..hi as interaction rows; calls carry the customer's number."""
+        """Arrivals lo..hi as interaction rows; calls and chats carry the customer's
+        number."""
         arr = self.arrivals
         qi = arr.queue_index[lo:hi]
         items = np.zeros(hi - lo, dtype=INTERACTION_DTYPE)
@@ -286,15 +380,15 @@ class Simulation:
         items["queue_id"] = self._q_id[qi]
         items["arrived_ms"] = arr.arrived_ms[lo:hi]
         numbers: list[str | None] = [None] * (hi - lo)
-        calls = np.flatnonzero(np.isin(items["channel"], _VOICE))
-        if len(calls):
-            mobile = arr.mobile[lo:hi][calls]
-            items["number_type"][calls] = np.where(mobile, int(NumberType.MOBILE),
-                                                   int(NumberType.LANDLINE))
+        numbered = np.flatnonzero(np.isin(items["channel"], _NUMBERED))
+        if len(numbered):
+            mobile = arr.mobile[lo:hi][numbered]
+            items["number_type"][numbered] = np.where(mobile, int(NumberType.MOBILE),
+                                                      int(NumberType.LANDLINE))
             langs = self.floor.languages
-            made = customer_numbers(arr.customer[lo:hi][calls], mobile,
-                                    [langs[x] for x in items["language"][calls].tolist()])
-            for k, number in zip(calls.tolist(), made, strict=True):
+            made = customer_numbers(arr.customer[lo:hi][numbered], mobile,
+                                    [langs[x] for x in items["language"][numbered].tolist()])
+            for k, number in zip(numbered.tolist(), made, strict=True):
                 numbers[k] = number
         self.store.add_interaction_array(items, self.floor.languages, numbers)
 

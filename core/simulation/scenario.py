@@ -48,6 +48,69 @@ class ChannelModel:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakPlan:
+    """Breaks in every shift: short ones around a meal break in the middle, each
+    near its share of the shift; the agents of a shift take it one after another
+    over ``spread_min`` either side, each ``jitter_min`` early or late. Minutes."""
+
+    short: int = 2
+    short_min: float = 15.0
+    meal: int = 1
+    meal_min: float = 30.0
+    spread_min: float = 60.0
+    jitter_min: float = 10.0
+    #: A break waits while it would leave a language with no agent at work (on
+    #: shift and not on a break or away); False lets the last speaker go too.
+    keep_languages_covered: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AbsencePlan:
+    """Agents who leave their desks (AWAY) for stretches at any hour, peaks
+    included: the named ones, and each other agent with probability ``share``."""
+
+    agent_ids: tuple[int, ...] = ()
+    share: float = 0.0
+    per_shift: float = 3.0  # stretches per shift, on average (Poisson)
+    mean_min: float = 15.0  # length of a stretch: exponential, 2 min to max_min
+    max_min: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SabotagePlan:
+    """Seed 002: outbound agents who hang up ``share`` of their dials after
+    ``after_s`` (uniform between the two) instead of waiting for an answer."""
+
+    agent_ids: tuple[int, ...] = ()
+    share: float = 0.6
+    after_s: tuple[float, float] = (2.0, 6.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """Something the floor sells: its mean amount (currency units) and its share of
+    the sales that are not a featured partner's."""
+
+    name: str
+    mean: float
+    share: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SalesModel:
+    """What a sale sells and for how much (KPI-3). Amounts are lognormal around the
+    product's mean; ``partner_share`` of sales are a featured partner's service
+    (seed 000), the partner drawn evenly from ``partners``."""
+
+    currency: str = "EUR"
+    products: tuple[Product, ...] = (Product("sale", 100.0),)
+    amount_cv: float = 0.8
+    partner_share: float = 0.0
+    partners: tuple[str, ...] = ()
+    partner_mean: float = 40.0
+
+
+@dataclass(frozen=True, slots=True)
 class SeasonPoint:
     day: dt.date
     multiplier: float
@@ -86,6 +149,12 @@ class Scenario:
     #: Customers' local time minus the floor's, by language (hours): their day, and
     #: so their wave, falls that much earlier or later on the floor's clock.
     language_offset_h: dict[str, float] = field(default_factory=dict)
+    #: AGENT_LOGIN and AGENT_LOGOUT at each shift's start and end.
+    logins: bool = True
+    breaks: BreakPlan | None = None
+    absence: AbsencePlan | None = None
+    sabotage: SabotagePlan | None = None
+    sales: SalesModel = field(default_factory=SalesModel)
 
     def queue_waves(self) -> np.ndarray:
         """Per queue of the floor (rows, in floor order), the share of its day's contacts

@@ -68,12 +68,18 @@ def _v5_imports(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v6_sales(conn: apsw.Connection) -> None:
+    for sql in schema.V6_SALES:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
     ("event time map instead of per-row event indexes", _v3_event_blocks),
     ("complaints", _v4_complaints),
     ("imports and their rejected lines", _v5_imports),
+    ("sales with amount, currency, product and partner", _v6_sales),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -387,3 +387,48 @@ V5_IMPORTS = [
 #: line's id is not in ``interactions`` to be recognised), so a pseudonymised
 #: export leaves them out (NULL) instead of trying to scrub them.
 RAW_LINE_COLUMNS = [("rejected_lines", "text")]
+
+# Schema 6: what each sale was (KPI-3): one row per conversation that ended in a
+# sale, with its amount in the currency's minor unit (integer cents: sums stay
+# exact), and the featured partner whose service was sold (seed 000: partner sales
+# are attributed by partner id; NULL: our own product).
+V6_SALES = [
+    """
+    CREATE TABLE sales (
+        id             INTEGER PRIMARY KEY,
+        interaction_id INTEGER NOT NULL REFERENCES interactions(id),
+        agent_id       INTEGER NOT NULL REFERENCES agents(id),
+        sold_ms        INTEGER NOT NULL,
+        amount_cents   INTEGER NOT NULL CHECK (amount_cents >= 0),
+        currency       TEXT NOT NULL CHECK (length(currency) = 3),
+        partner_id     TEXT CHECK (partner_id IS NULL OR partner_id != ''),
+        product        TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX sales_by_time ON sales (sold_ms)",
+    f"""
+    CREATE VIEW v_sales AS
+    SELECT s.id AS sale_id,
+           s.sold_ms,
+           {_ISO.format(col="s.sold_ms")} AS sold_utc,
+           s.interaction_id,
+           c.name AS channel,
+           i.language,
+           i.queue_id,
+           q.name AS queue,
+           s.agent_id,
+           a.name AS agent,
+           a.team,
+           a.shift,
+           s.product,
+           s.partner_id,
+           s.amount_cents,
+           s.amount_cents / 100.0 AS amount,
+           s.currency
+    FROM sales s
+    LEFT JOIN interactions i ON i.id = s.interaction_id
+    LEFT JOIN channels c ON c.code = i.channel
+    LEFT JOIN queues q ON q.id = i.queue_id
+    LEFT JOIN agents a ON a.id = s.agent_id
+    """,
+]

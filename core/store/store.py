@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from core.model import (
     Interaction,
     NumberType,
     Queue,
+    Sale,
     array_to_events,
     events_to_array,
 )
@@ -44,6 +46,7 @@ _VALUE_COLUMNS = "ts_ms, kind, interaction_id, agent_id, queue_id, channel, valu
 _EVENT_COLUMNS = f"seq, {_VALUE_COLUMNS}"
 _INTERACTION_COLUMNS = ("id, channel, direction, language, queue_id, priority, customer_number,"
                         " customer_number_type, arrived_ms")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 _KNOWN_KINDS = np.array([int(k) for k in EventKind], dtype=np.int16)
 
 
@@ -443,6 +446,40 @@ class Store:
             " customer_number, note FROM complaints WHERE id > ? ORDER BY id", (since_id,))
         return [(r[0], Complaint(r[1], ComplaintCategory(r[2]), ComplaintSource(r[3]),
                                  r[4], r[5], r[6], r[7])) for r in rows]
+
+    # -- sales ---------------------------------------------------------------------
+
+    def add_sales(self, sales: Iterable[Sale]) -> None:
+        """Store what sales sold, in one transaction."""
+        rows = []
+        for x in sales:
+            if not _CURRENCY.fullmatch(x.currency):
+                raise ValueError(f"sale of interaction {x.interaction_id}: currency "
+                                 f"{x.currency!r} is not an ISO 4217 code such as 'EUR'")
+            rows.append((x.interaction_id, x.agent_id, x.sold_ms, int(x.amount_cents),
+                         x.currency, x.partner_id or None, x.product))
+        with self._conn:
+            self._conn.executemany(
+                "INSERT INTO sales (interaction_id, agent_id, sold_ms, amount_cents, currency,"
+                " partner_id, product) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def sales_columns(self, from_ms: int, to_ms: int) -> dict[str, np.ndarray]:
+        """Sales made in [from_ms, to_ms), in id order, as columns: id, interaction_id,
+        agent_id, sold_ms, amount_cents, and currency, partner_id (None: our own
+        product) and product as objects."""
+        rows = self._conn.execute(
+            "SELECT id, interaction_id, agent_id, sold_ms, amount_cents, currency,"
+            " partner_id, product FROM sales WHERE sold_ms >= ? AND sold_ms < ? ORDER BY id",
+            (from_ms, to_ms)).fetchall()
+        cols = list(zip(*rows, strict=True)) or [()] * 8
+        out = {name: np.array(cols[k], dtype=np.int64)
+               for k, name in enumerate(("id", "interaction_id", "agent_id", "sold_ms",
+                                         "amount_cents"))}
+        for k, name in ((5, "currency"), (6, "partner_id"), (7, "product")):
+            text = np.empty(len(rows), dtype=object)
+            text[:] = cols[k]
+            out[name] = text
+        return out
 
     # -- audit ---------------------------------------------------------------------
 

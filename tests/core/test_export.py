@@ -20,7 +20,7 @@ from tests.conftest import REPO
 from tests.core.append_child import batch_size
 
 KEY = bytes(range(32))
-ANALYST_VIEWS = ["v_events", "v_interactions", "v_agent_states", "v_agents"]
+ANALYST_VIEWS = ["v_events", "v_interactions", "v_agent_states", "v_agents", "v_sales"]
 
 
 def _sqlite(path: Path) -> sqlite3.Connection:
@@ -117,6 +117,27 @@ def test_pseudonymized_numbers_keep_equality_and_type(
         if raw and len(raw) > 4:
             for form in (raw, normalize_number(raw, "GB"), normalize_number(raw, "GB")[1:]):
                 assert form.encode() not in data, f"{form} leaked into the export"
+
+
+def test_sales_leave_whole_and_by_name_pseudonymised_or_not(
+    populated_store: Store, tmp_path: Path
+) -> None:
+    from tests.core.test_store import SALES
+
+    populated_store.add_sales(SALES)
+    cols = "interaction_id, agent_id, sold_ms, amount_cents, currency, partner_id, product"
+    src = populated_store.connection.execute(f"SELECT {cols} FROM sales ORDER BY id").fetchall()
+    for name, key in (("plain.sqlite", None), ("anon.sqlite", KEY)):
+        out = export_snapshot(populated_store, tmp_path / name, pseudonymize_key=key).path
+        with _sqlite(out) as c:
+            # Amounts, products and partners are no one's personal data: kept as they are.
+            assert c.execute(f"SELECT {cols} FROM sales ORDER BY id").fetchall() == src
+            revenue = pd.read_sql_query(
+                "SELECT currency, sum(amount) AS revenue, count(partner_id) AS partner_sales"
+                " FROM v_sales GROUP BY currency ORDER BY currency", c)
+        assert revenue.to_dict("records") == [
+            {"currency": "EUR", "revenue": 174.5, "partner_sales": 1},
+            {"currency": "UAH", "revenue": 0.0, "partner_sales": 0}]
 
 
 def test_same_key_same_pseudonyms_other_key_other(populated_store: Store, tmp_path) -> None:

@@ -18,6 +18,7 @@ from core.model import (
     Event,
     EventKind,
     NumberType,
+    Sale,
     Vocabulary,
     events_to_array,
     interactions_to_array,
@@ -318,7 +319,7 @@ def test_a_version_4_database_gains_imports_and_keeps_its_data(db_path, tmp_path
     conn.close()
     with Store.open(db_path) as s:
         c = s.connection
-        assert c.pragma("user_version") == 5 == LATEST_VERSION
+        assert c.pragma("user_version") == LATEST_VERSION
         after = _tables(c)
         assert {n: after[n] for n in before} == before
         assert after["imports"] == after["rejected_lines"] == []
@@ -343,3 +344,73 @@ def test_writes_in_a_transaction_are_stored_all_or_none(store: Store) -> None:
     assert (first.first, second.first, store.last_seq()) == (1, 5001, 5010)
     check_block_map(store.connection)
     assert not store.connection.in_transaction
+
+
+def _at_version(db_path, version: int) -> apsw.Connection:
+    """A database made by the first ``version`` migrations, as released."""
+    from core.store import migrations
+
+    conn = apsw.Connection(str(db_path))
+    conn.execute("BEGIN")
+    for number, (name, step) in enumerate(migrations.MIGRATIONS[:version], start=1):
+        step(conn)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("COMMIT")
+    return conn
+
+
+SALES = [Sale(2, 1, floor_data.T0 + 300_000, 12_950, "EUR", "premium"),
+         Sale(4, 1, floor_data.T0 + 420_000, 4_500, "EUR", "partner service", "P-TRAVEL"),
+         Sale(6, 2, floor_data.T0 + 540_000, 0, "UAH", "basic")]
+
+
+def test_a_version_5_database_gains_sales_and_keeps_its_data(db_path) -> None:
+    conn = _at_version(db_path, 5)
+    floor_data.populate(Store(conn, db_path))  # a floor written at version 5
+    Store(conn, db_path).audit("manager", "login")
+    before = _tables(conn)
+    assert "sales" not in before
+    conn.close()
+    with Store.open(db_path) as s:
+        c = s.connection
+        assert c.pragma("user_version") == 6 == LATEST_VERSION
+        after = _tables(c)
+        assert {n: after[n] for n in before} == before
+        assert after["sales"] == []
+        assert c.execute("SELECT name FROM schema_migrations WHERE version = 6").get == (
+            "sales with amount, currency, product and partner")
+        s.add_sales(SALES)
+        rows = c.execute("SELECT agent, channel, queue, product, partner_id, amount, currency"
+                         " FROM v_sales ORDER BY sale_id").fetchall()
+    assert rows == [("Olena", "EMAIL", "care-pl-email", "premium", None, 129.5, "EUR"),
+                    ("Olena", "CHAT", "sales-uk-chat", "partner service", "P-TRAVEL", 45.0,
+                     "EUR"),
+                    ("Marco", "PHONE", "care-en-phone", "basic", None, 0.0, "UAH")]
+
+
+def test_sales_read_back_as_columns_by_time(populated_store: Store) -> None:
+    store = populated_store
+    store.add_sales(SALES)
+    cols = store.sales_columns(floor_data.T0 + 400_000, floor_data.T0 + 540_000)
+    assert cols["interaction_id"].tolist() == [4]
+    assert cols["amount_cents"].dtype == np.int64 and cols["amount_cents"].tolist() == [4500]
+    assert cols["partner_id"].tolist() == ["P-TRAVEL"]
+    whole = store.sales_columns(0, floor_data.T0 + 10**9)
+    assert whole["product"].tolist() == ["premium", "partner service", "basic"]
+    assert whole["partner_id"].tolist() == [None, "P-TRAVEL", None]
+    empty = store.sales_columns(0, 1)
+    assert {k: len(v) for k, v in empty.items()} == dict.fromkeys(whole, 0)
+
+
+@pytest.mark.parametrize("bad, error", [
+    (dataclasses.replace(SALES[0], currency="euro"), "ISO 4217"),
+    (dataclasses.replace(SALES[0], currency="eur"), "ISO 4217"),
+    (dataclasses.replace(SALES[0], amount_cents=-1), "CHECK constraint"),
+    (dataclasses.replace(SALES[0], interaction_id=999), "FOREIGN KEY"),
+    (dataclasses.replace(SALES[0], agent_id=99), "FOREIGN KEY"),
+])
+def test_bad_sales_are_refused_whole(populated_store: Store, bad: Sale, error: str) -> None:
+    with pytest.raises((ValueError, apsw.ConstraintError), match=error):
+        populated_store.add_sales([SALES[1], bad])
+    assert len(populated_store.sales_columns(0, 2**62)["id"]) == 0

@@ -13,6 +13,7 @@ from core.model import EventKind as K
 
 DEFAULT_TARGET_MS = {1: 20_000, 2: 15_000, 3: 14_400_000, 4: 14_400_000, 5: 3_600_000,
                      6: 14_400_000, 7: 86_400_000}
+OUTBOUND_CALL = 7
 #: Outcomes that need no follow-up: resolved in the first contact if not transferred.
 FIRST_CONTACT_OUTCOMES = {1, 2, 3, 8, 10}
 #: The wait histogram's upper bin edges, in seconds (docs/kpi.md).
@@ -133,7 +134,8 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
 
     for r in c.itertuples():
         q, a, ch = int(r.queue), int(r.agent), int(r.channel)
-        if not np.isnan(r.offered) and not np.isnan(r.resolved):
+        # An outbound dial's wait is a campaign's lag: no contact measure counts it.
+        if not np.isnan(r.offered) and not np.isnan(r.resolved) and ch != OUTBOUND_CALL:
             x = cell(keys_of(q, a, ch, _local_start(int(r.resolved), interval, timezone)))
             wait = int(r.resolved - r.offered)
             x["offered"] += 1
@@ -155,7 +157,7 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
             x["acw_ms"] += r.acw
             x["transferred"] += r.transfers > 0
             x["transfers"] += int(r.transfers)
-            x["first_contact_resolved"] += (r.transfers == 0
+            x["first_contact_resolved"] += (r.transfers == 0 and ch != OUTBOUND_CALL
                                             and int(r.outcome) in FIRST_CONTACT_OUTCOMES)
     # Agents' state time, when every dimension is an agent's or the interval.
     if not {"channel", "queue", "language"} & set(by) and len(e):

@@ -18,8 +18,8 @@ from tests.core.kpi import reference
 
 TZ = "Europe/Kyiv"
 MIDNIGHT = 1_795_989_600_000  # 2026-11-30 00:00 in Kyiv: intervals, days, a month end
-LANG = {1: "en", 2: "uk", 3: "en"}
-QUEUE_CHANNEL = {1: 1, 2: 2, 3: 4}
+LANG = {1: "en", 2: "uk", 3: "en", 4: "uk"}
+QUEUE_CHANNEL = {1: 1, 2: 2, 3: 4, 4: 7}  # 4: outbound dials
 
 
 def test_kernel_codes_are_the_model_s() -> None:
@@ -31,7 +31,7 @@ def test_kernel_codes_are_the_model_s() -> None:
 contact = st.fixed_dictionaries({
     "start": st.integers(-3_600_000, 3_600_000),  # around midnight
     "ivr_ms": st.sampled_from([0, 0, 4_000, 30_000]),
-    "queue": st.sampled_from([1, 2, 3]),
+    "queue": st.sampled_from([1, 2, 3, 4]),
     "fate": st.sampled_from(["answered", "answered", "abandoned", "abandoned_ringing",
                              "voicemail", "waiting", "ivr_hangup", "blocked"]),
     "wait_ms": st.sampled_from([0, 0, 1_000, 4_999, 5_000, 15_000, 20_000, 20_001, 600_000,

@@ -93,7 +93,7 @@ def test_the_floor_now(contacts, states, cuts) -> None:
     assert now.at_ms == (int(events["ts_ms"].max()) if len(events) else -1)
     # Waiting: offered and not yet answered, abandoned or sent to voicemail.
     facts = contact_facts(events)
-    waiting = (facts.offered_ms >= 0) & (facts.how == 0)
+    waiting = (facts.offered_ms >= 0) & (facts.how == 0) & (facts.channel != 7)  # no dials
     want_count, want_oldest = {}, {}
     for q, t in zip(facts.queue_id[waiting].tolist(), facts.offered_ms[waiting].tolist(),
                     strict=True):

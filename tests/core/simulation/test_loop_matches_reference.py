@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from core.config.scenario import load_scenario
 from core.model import Channel
 from core.simulation.engine import Simulation
-from core.simulation.scenario import ChannelModel, Scenario
+from core.simulation.scenario import (
+    AbsencePlan,
+    BreakPlan,
+    ChannelModel,
+    SabotagePlan,
+    Scenario,
+)
 from core.store import Store
 from tests.core.routing.random_floor import random_floor
 from tests.core.simulation.reference_loop import ReferenceLoop
@@ -56,7 +62,8 @@ def test_shipped_scenarios_run_the_same(tmp_path: Path) -> None:
 
 def random_scenario(seed: int) -> Scenario:
     """A random floor (overflow, voicemail, no-answer, blending, groups) under random
-    demand, handling, patience, wrap-up, shifts, sick days and phone lines."""
+    demand, handling, patience, wrap-up, shifts, sick days, phone lines, logins,
+    breaks (held back for languages or not), absent agents and saboteurs."""
     rng = random.Random(seed)
     floor = random_floor(rng, rng.randint(2, 15))
     shares = [rng.random() + 0.05 for _ in floor.queues]
@@ -69,6 +76,17 @@ def random_scenario(seed: int) -> Scenario:
             wrap_up_s=rng.choice([0, 0, 15]),
             handle_distribution=rng.choice(["exponential", "lognormal"]))
     early = rng.choice([0.0, 6.0])
+    ids = [a.id for a in floor.agents]
+    breaks = rng.choice([None, BreakPlan(
+        short=rng.randint(0, 3), short_min=rng.choice([1, 15]), meal=rng.randint(0, 1),
+        meal_min=rng.choice([5, 45]), spread_min=rng.choice([0, 60]),
+        jitter_min=rng.choice([0, 30]), keep_languages_covered=rng.random() < 0.7)])
+    absence = rng.choice([None, AbsencePlan(
+        agent_ids=tuple(rng.sample(ids, rng.randint(0, 2))), share=rng.choice([0.0, 0.3]),
+        per_shift=rng.choice([1.0, 6.0]), mean_min=rng.choice([2.0, 20.0]), max_min=60.0)])
+    sabotage = rng.choice([None, SabotagePlan(
+        agent_ids=tuple(rng.sample(ids, rng.randint(1, len(ids)))),
+        share=rng.choice([0.3, 1.0]), after_s=(2.0, rng.choice([2.0, 6.0])))])
     return Scenario(
         name=f"random {seed}", floor=floor, start=dt.date(2026, 3, 2),
         days=rng.choice([1, 2]), seed=seed, interactions_per_day=rng.choice([100, 800, 2000]),
@@ -80,6 +98,10 @@ def random_scenario(seed: int) -> Scenario:
         sick_rate=rng.choice([0.0, 0.2]),
         phone_lines=rng.choice([0, 0, 2, 5]),
         prank_share=rng.choice([0.0, 0.1]),
+        logins=rng.random() < 0.8,
+        breaks=breaks,
+        absence=absence,
+        sabotage=sabotage,
     )
 
 

@@ -99,11 +99,12 @@ def test_a_day_reaches_the_store_whole(tmp_path) -> None:
         assert kinds["ACCEPTED"] == sum(s.answered for s in summary.by_channel.values())
         assert phone.answered + phone.missed <= phone.arrived
         assert store.stats().agents == 28 and sim.router.rejections == {}
-        # Every phone call has a classified customer number; chats have none.
+        # Every call and chat has a classified customer number (chat clients leave it in
+        # the pre-chat form); e-mails, tickets and web requests have none.
         types = dict(c.execute("SELECT channel, count(DISTINCT customer_number_type) FROM "
                                "v_interactions WHERE customer_number IS NOT NULL "
                                "GROUP BY channel").fetchall())
-        assert types == {"PHONE": 2, "OUTBOUND_CALL": 2}
+        assert types == {"PHONE": 2, "CHAT": 2, "OUTBOUND_CALL": 2}
         directions = dict(c.execute("SELECT channel, group_concat(DISTINCT direction) FROM "
                                     "v_interactions GROUP BY channel").fetchall())
         assert directions.pop("OUTBOUND_CALL") == "OUTBOUND"
