@@ -76,6 +76,7 @@ class Outcome(enum.IntEnum):
     MEETING_SET = 8
     CALLBACK_SCHEDULED = 9
     PRANK = 10
+    DROPPED = 11  # the floor stopped mid-contact (app closed, system down): no outcome
 
 
 class NumberType(enum.IntEnum):

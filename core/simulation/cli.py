@@ -6,29 +6,41 @@ import dataclasses
 import time
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from core.config.scenario import load_scenario
+from core.kpi.batch import KpiTable
+from core.kpi.report import kpi_report
 from core.simulation.engine import Simulation, Summary
 from core.store import Store
 
 
-def summary_table(summary: Summary, title: str) -> Table:
+def summary_table(summary: Summary, title: str, kpis: KpiTable | None = None) -> Table:
+    """The run's counts per channel; service level, ASA and abandonment from the KPI
+    engine (``kpis`` by channel), so that they are the numbers `floorboard kpi` gives."""
     table = Table(title=title)
     for col in ("channel", "arrived", "answered", "abandoned", "no line", "voicemail",
-                "missed %", "service level %", "ASA s"):
+                "missed %", "service level %", "ASA s", "abandon %"):
         table.add_column(col, justify="left" if col == "channel" else "right")
+    row_of = {} if kpis is None else {int(c): i for i, c in enumerate(kpis.keys["channel"])}
+
+    def measure(values: np.ndarray | None, ch: int, scale: float) -> str:
+        i = row_of.get(ch)
+        if values is None or i is None or np.isnan(values[i]):
+            return "-"
+        return f"{scale * values[i]:.1f}"
+
+    sl, asa, ab = ((kpis.service_level, kpis.asa_s, kpis.abandon_rate) if kpis is not None
+                   else (None, None, None))
     for ch, c in sorted(summary.by_channel.items()):
-        sl, asa = c.service_level, c.asa_s
         table.add_row(
             ch.name.lower(), f"{c.arrived:,}", f"{c.answered:,}", f"{c.abandoned:,}",
             f"{c.blocked:,}", f"{c.voicemail:,}",
             f"{100 * c.missed / c.arrived:.1f}" if c.arrived else "-",
-            "-" if sl is None else f"{100 * sl:.1f}",
-            "-" if asa is None else f"{asa:.1f}",
-        )
+            measure(sl, int(ch), 100), measure(asa, int(ch), 1), measure(ab, int(ch), 100))
     return table
 
 
@@ -61,8 +73,15 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
                 task = progress.add_task(f"{sc.name}: {len(sim.arrivals):,} contacts",
                                          total=1.0)
                 sim.run(lambda done: progress.update(task, completed=done))
-    wall = time.perf_counter() - started
-    console.print(summary_table(sim.summary, f"{sc.name}, {sc.days} day(s), seed {sc.seed}"))
+        wall = time.perf_counter() - started
+        until = min(max(sim.now, sim.begin_ms + 1), sim.end_ms)  # Ctrl+C: as far as run
+        kpis, _ = kpi_report(store, ("channel",), "day", sim.begin_ms, until,
+                             timezone=sc.timezone)
+    console.print(summary_table(sim.summary, f"{sc.name}, {sc.days} day(s), seed {sc.seed}",
+                                kpis))
+    console.print("missed %: abandoned, no line and voicemail, of arrived. Service level, "
+                  "ASA and abandon %: as `floorboard kpi` (docs/kpi.md; short abandons "
+                  "left out, dials are no contacts).")
     if sim.summary.complaints:
         console.print(f"{sim.summary.complaints:,} complaints raised, "
                       f"{sim.summary.serious_complaints:,} of them in the serious categories "

@@ -31,9 +31,10 @@ def _fill_lookups(conn: apsw.Connection, tables: tuple[str, ...],
 #: What schema versions were released with: a migration must not change with the code.
 _V1_LOOKUPS = ("channels", "directions", "agent_states", "blend_profiles", "work_modes",
                "outcomes", "number_types", "event_kinds")
-_V1_NEWEST = {"event_kinds": 15}
-_V2_NEWEST = {"event_kinds": 16}
-_V4_NEWEST = {"event_kinds": 17, "complaint_categories": 8}
+_V1_NEWEST = {"event_kinds": 15, "outcomes": 10}
+_V2_NEWEST = {"event_kinds": 16, "outcomes": 10}
+_V4_NEWEST = {"event_kinds": 17, "complaint_categories": 8, "outcomes": 10}
+_V7_NEWEST = {"outcomes": 11}
 
 
 def _v1_initial(conn: apsw.Connection) -> None:
@@ -73,6 +74,10 @@ def _v6_sales(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v7_outcome_dropped(conn: apsw.Connection) -> None:
+    _fill_lookups(conn, ("outcomes",), _V7_NEWEST)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
@@ -80,6 +85,7 @@ MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("complaints", _v4_complaints),
     ("imports and their rejected lines", _v5_imports),
     ("sales with amount, currency, product and partner", _v6_sales),
+    ("outcome DROPPED", _v7_outcome_dropped),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
