@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.kpi.agent_states import agent_timeline
+from core.kpi.lookups import find as _find
+from core.kpi.lookups import first_rows as _first_rows
+from core.kpi.lookups import take as _take
 from core.kpi.ratios import ratio as _ratio
 from core.model import EVENT_DTYPE, Agent, Channel, Direction, EventKind, NumberType, Outcome
 from core.phone_numbers import NumberPlan
@@ -101,27 +104,7 @@ def _normalised(raw: np.ndarray, plan: NumberPlan) -> tuple[np.ndarray, np.ndarr
     return numbers, code
 
 
-def _first_rows(iid: np.ndarray, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct ids (sorted) and the row of each one's first (or last) occurrence."""
-    if not last:
-        return np.unique(iid, return_index=True)
-    ids, back = np.unique(iid[::-1], return_index=True)
-    return ids, len(iid) - 1 - back
 
-
-def _find(keys: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """The index of each of ``want`` in the sorted ``keys``, -1 where absent."""
-    if not len(keys):
-        return np.full(len(want), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[pos] == want, pos, -1)
-
-
-def _take(values: np.ndarray, index: np.ndarray, missing: int) -> np.ndarray:
-    """values[index] where index >= 0, else ``missing``."""
-    if not len(values):
-        return np.full(len(index), missing, dtype=np.int64)
-    return np.where(index >= 0, values[np.maximum(index, 0)], missing).astype(np.int64)
 
 
 def client_numbers(interactions: Interactions, plan: NumberPlan

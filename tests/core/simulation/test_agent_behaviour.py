@@ -25,6 +25,7 @@ from core.routing.policy import VOICE_CHANNELS
 from core.simulation.engine import Simulation
 from core.simulation.scenario import Scenario
 from core.store import Store
+from tests.core.simulation.scenario_text import BASE
 
 MIN = 60_000
 _STATE_KINDS = (EventKind.AGENT_STATE, EventKind.AGENT_LOGIN, EventKind.AGENT_LOGOUT)
@@ -233,18 +234,6 @@ def test_without_logins_the_shifts_show_only_as_states(tmp_path: Path) -> None:
     assert ((ev["kind"] == EventKind.AGENT_STATE) & (ev["value"] == AgentState.OFFLINE)).any()
 
 
-BASE = """\
-[scenario]
-generate_agents = 30
-[demand]
-interactions_per_day = 1000
-  [demand.channels]
-  phone = 1.0
-[shifts]
-early = [6, 14]
-late = [14, 22]
-night = [22, 30]
-"""
 
 
 @pytest.mark.parametrize("extra, message", [

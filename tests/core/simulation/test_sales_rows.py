@@ -17,6 +17,7 @@ from core.simulation.engine import Simulation
 from core.simulation.sales import PARTNER_PRODUCT
 from core.simulation.scenario import Product, SalesModel
 from core.store import Store
+from tests.core.simulation.scenario_text import BASE
 
 
 def _run(tmp_path: Path, name: str, **changes) -> tuple[np.ndarray, list[tuple]]:
@@ -70,18 +71,6 @@ def test_sales_are_the_same_for_a_seed_and_leave_the_rest_as_it_was(tmp_path: Pa
     assert [s[3] for s in sales_seed2][:50] != [s[3] for s in sales][:50]
 
 
-BASE = """\
-[scenario]
-generate_agents = 30
-[demand]
-interactions_per_day = 1000
-  [demand.channels]
-  phone = 1.0
-[shifts]
-early = [6, 14]
-late = [14, 22]
-night = [22, 30]
-"""
 
 
 def test_a_scenario_without_sales_sells_one_product_in_euros(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from core.simulation.engine import Simulation
 from core.simulation.scenario import BANK_1999_HOURLY
 from core.store import Store
 from tests.conftest import SHARED_DATA
+from tests.core.simulation.scenario_text import BASE
 
 BANK = SHARED_DATA / "anonymous_bank" / "arrivals_6min_1999.csv"
 
@@ -120,18 +121,6 @@ def test_too_few_lines_block_calls(tmp_path) -> None:
     assert (blocked["kind"] == EventKind.BLOCKED).sum() == 0  # the router never saw them
 
 
-BASE = """\
-[scenario]
-generate_agents = 30
-[demand]
-interactions_per_day = 1000
-  [demand.channels]
-  phone = 1.0
-[shifts]
-early = [6, 14]
-late = [14, 22]
-night = [22, 30]
-"""
 
 
 @pytest.mark.parametrize("old, new, message", [
