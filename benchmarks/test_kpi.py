@@ -62,7 +62,8 @@ _PEER_COLUMN = {"offered": "offered", "answered": "answered",
                 "wait_answered_ms": "wait_answered", "longest_wait_ms": "longest",
                 "talked": "talked", "talk_ms": "talk", "acw_ms": "acw",
                 "transferred": "transferred", "transfers": "transfers",
-                "first_contact_resolved": "first_contact", "available_ms": "available",
+                "first_contact_resolved": "first_contact",
+                "inbound_conversations": "inbound", "available_ms": "available",
                 "busy_ms": "busy", "wrap_up_ms": "wrap_up", "away_ms": "away",
                 "break_ms": "break_"}
 

@@ -178,9 +178,9 @@ def _state_of(kind, value):
 
 # Measures of a cell (columns of the accumulators, in both engines).
 (A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST,
- A_TALKED, A_TALK, A_ACW, A_TRANSFERRED, A_TRANSFERS, A_FIRST_CONTACT,
- A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK) = range(19)
-N_MEASURES = 19
+ A_TALKED, A_TALK, A_ACW, A_TRANSFERRED, A_TRANSFERS, A_FIRST_CONTACT, A_INBOUND_TALKED,
+ A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK) = range(20)
+N_MEASURES = 20
 #: Agent state -> its time column (0: not counted; OFFLINE is not logged-in time).
 STATE_COLUMN = np.array([0, A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK, 0, 0],
                         dtype=np.int64)
@@ -286,6 +286,7 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
                 acc[ct, A_TRANSFERS] += tr
             if resolved_first_time(outcome[s], tr, channel_of[s]):
                 acc[ct, A_FIRST_CONTACT] += 1
+            acc[ct, A_INBOUND_TALKED] += channel_of[s] != OUTBOUND_CALL
     return acc, hist
 
 
@@ -392,6 +393,8 @@ def _conversation(acc_q, acc_a, r, q, a, sign, talk, acw, transfers, outcome, ch
         _add(acc_q, acc_a, r, q, a, A_TRANSFERS, sign * transfers)
     if resolved_first_time(outcome, transfers, channel):
         _add(acc_q, acc_a, r, q, a, A_FIRST_CONTACT, sign)
+    if channel != OUTBOUND_CALL:  # FCR's base: a dial is resolved by no one
+        _add(acc_q, acc_a, r, q, a, A_INBOUND_TALKED, sign)
 
 
 @njit(cache=True)

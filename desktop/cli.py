@@ -1,5 +1,5 @@
 """The ``floorboard`` command: the desktop app by default, plus export, import, info,
-simulate, and the reports kpi, calls, outbound and missed."""
+simulate, and the reports kpi, calls, outbound, missed and sales."""
 
 from __future__ import annotations
 
@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     _report_args(missed)
     missed.add_argument("--floor", metavar="SCENARIO|FILE",
                         help=floor_help + "; only the agents who could take a call count")
+    sales = sub.add_parser("sales", help="sales conversations, conversion for new and "
+                           "existing clients, revenue per currency, partner sales and talk "
+                           "per client (KPI-3, docs/kpi.md)")
+    _report_args(sales)
+    sales.add_argument("--by", default="agent",
+                       help="agent (who ended the conversation), team, shift, queue or "
+                       "language (default: agent)")
+    sales.add_argument("--floor", metavar="SCENARIO|FILE",
+                       help=floor_help + "; only its sales queues count")
     imp = sub.add_parser("import", help="import a file of call records into the database")
     _common(imp, suppress=True)
     imp.add_argument("source", choices=["anonymous-bank"],
@@ -218,6 +227,16 @@ def _cmd_missed(args: argparse.Namespace, config: Config) -> int:
                               config.get("floor.timezone"), args.floor)
 
 
+def _cmd_sales(args: argparse.Namespace, config: Config) -> int:
+    from core.kpi.cli import sales_command
+    from core.store import Store
+
+    with Store.open(_db_path(args, config)) as store:
+        return sales_command(store, args.since, args.until, args.format,
+                             config.get("floor.timezone"), config.get("floor.region"),
+                             args.by, args.floor)
+
+
 def _cmd_import(args: argparse.Namespace, config: Config) -> int:
     from core.ingest.bank_import import import_bank_file, summary_lines
     from core.store import Store
@@ -258,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
         command = {"calls": _cmd_calls, "export": _cmd_export, "import": _cmd_import,
                    "info": _cmd_info, "kpi": _cmd_kpi, "missed": _cmd_missed,
-                   "outbound": _cmd_outbound, "simulate": _cmd_simulate,
-                   }.get(args.command, _cmd_run)
+                   "outbound": _cmd_outbound, "sales": _cmd_sales,
+                   "simulate": _cmd_simulate}.get(args.command, _cmd_run)
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)

@@ -17,7 +17,7 @@ _FIRST_CONTACT = (1, 2, 3, 8, 10)
 _STATE_COLUMNS = {1: "available", 2: "busy", 3: "wrap_up", 4: "away", 5: "break_"}
 COLUMNS = ("offered", "answered", "in_target", "abandoned", "short", "voicemail",
            "wait_answered", "longest", "talked", "talk", "acw", "transferred", "transfers",
-           "first_contact", *_STATE_COLUMNS.values())
+           "first_contact", "inbound", *_STATE_COLUMNS.values())
 
 CONTACTS_SQL = """
 CREATE OR REPLACE TEMP TABLE contacts AS
@@ -69,7 +69,7 @@ WITH waits AS (
   FROM contacts WHERE offered IS NOT NULL AND resolved IS NOT NULL),
 talks AS (
   SELECT {k} AS k, ended // {interval_ms} * {interval_ms} AS iv, ended - resolved AS talk,
-         coalesce(acw.acw, 0) AS acw, transfers, outcome
+         coalesce(acw.acw, 0) AS acw, transfers, outcome, channel
   FROM contacts LEFT JOIN acw USING (interaction_id) WHERE how = 4 AND ended >= resolved),
 a AS (
   SELECT k, iv, count(*) AS offered, count(*) FILTER (WHERE how = 4) AS answered,
@@ -83,7 +83,9 @@ a AS (
 t AS (SELECT k, iv, count(*) AS talked, sum(talk) AS talk, sum(acw) AS acw,
              count(*) FILTER (WHERE transfers > 0) AS transferred,
              sum(transfers) AS transfers,
-             count(*) FILTER (WHERE transfers = 0 AND outcome IN ({fc})) AS first_contact
+             count(*) FILTER (WHERE transfers = 0 AND outcome IN ({fc}) AND channel <> 7)
+               AS first_contact,
+             count(*) FILTER (WHERE channel <> 7) AS inbound
       FROM talks GROUP BY k, iv){agent_time},
 keys AS (SELECT k, iv FROM a UNION SELECT k, iv FROM t UNION SELECT k, iv FROM s)
 SELECT keys.k, keys.iv,
@@ -93,7 +95,7 @@ SELECT keys.k, keys.iv,
        coalesce(wait_answered, 0) AS wait_answered, coalesce(longest, -1) AS longest,
        coalesce(talked, 0) AS talked, coalesce(talk, 0) AS talk, coalesce(acw, 0) AS acw,
        coalesce(transferred, 0) AS transferred, coalesce(transfers, 0) AS transfers,
-       coalesce(first_contact, 0) AS first_contact,
+       coalesce(first_contact, 0) AS first_contact, coalesce(inbound, 0) AS inbound,
        {", ".join(f"coalesce({n}, 0) AS {n}" for n in _STATE_COLUMNS.values())}
 FROM keys LEFT JOIN a USING (k, iv) LEFT JOIN t USING (k, iv) LEFT JOIN s USING (k, iv)
 ORDER BY k, iv
@@ -156,7 +158,9 @@ def pandas_kpis(events: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     talks = c[(c["how"] == 4) & (c["ended"] >= c["resolved"])].copy()
     talks["talk"] = talks["ended"] - talks["resolved"]
     talks["transferred"] = talks["transfers"] > 0
-    talks["first_contact"] = (talks["transfers"] == 0) & talks["outcome"].isin(_FIRST_CONTACT)
+    talks["inbound"] = talks["channel"] != 7  # dials are KPI-4's
+    talks["first_contact"] = ((talks["transfers"] == 0) & talks["outcome"].isin(_FIRST_CONTACT)
+                              & talks["inbound"])
     # Spells cut at quarter hours.
     sp = spells[(spells["t1"] > spells["t0"]) & spells["state"].between(1, 5)]
     first, last_slot = sp["t0"] // 900_000, (sp["t1"] - 1) // 900_000
@@ -178,7 +182,7 @@ def pandas_kpis(events: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         t = talks.groupby([key, "iv"]).agg(
             talked=("talk", "size"), talk=("talk", "sum"), acw=("acw", "sum"),
             transferred=("transferred", "sum"), transfers=("transfers", "sum"),
-            first_contact=("first_contact", "sum"))
+            first_contact=("first_contact", "sum"), inbound=("inbound", "sum"))
         frame = a.join(t, how="outer")
         if key == "agent":
             cut["iv"] = cut["slot"] * 900_000 // size * size

@@ -30,7 +30,7 @@ MAX_ID = 20_000_000
 MEASURES = ("offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
             "voicemail", "wait_answered_ms", "longest_wait_ms", "talked", "talk_ms",
             "acw_ms", "transferred", "transfers", "first_contact_resolved",
-            "available_ms", "busy_ms", "wrap_up_ms", "away_ms", "break_ms")
+            "inbound_conversations", "available_ms", "busy_ms", "wrap_up_ms", "away_ms", "break_ms")
 _COLUMN = {name: i for i, name in enumerate(MEASURES)}
 
 __all__ = ["DIMENSIONS", "INTERVALS", "INTERVAL_MS", "MEASURES", "KpiSettings", "KpiTable",
@@ -121,7 +121,8 @@ class KpiTable:
 
     @property
     def first_contact_resolution(self) -> np.ndarray:
-        return _ratio(self.first_contact_resolved, self.talked)
+        """Of the inbound conversations that ended (dials are KPI-4's)."""
+        return _ratio(self.first_contact_resolved, self.inbound_conversations)
 
     @property
     def logged_in_ms(self) -> np.ndarray:

@@ -1,10 +1,10 @@
-"""`floorboard kpi`, `calls`, `outbound` and `missed`: reports of a time range as a
-table, CSV or JSON.
+"""`floorboard kpi`, `calls`, `outbound`, `missed` and `sales`: reports of a time
+range as a table, CSV or JSON.
 
 CSV and JSON carry every column; the table leaves some out to fit a terminal.
 A p90 answer time above the last histogram bin (24 h) is inf in CSV and null in
 JSON, which has no infinity; null otherwise means "not defined here" (a rate of
-nothing)."""
+nothing). Money is in currency units with two decimals (a JSON number)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import textwrap
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
@@ -41,9 +42,14 @@ from core.kpi.report import (
     missed_hour_rows,
     missed_totals,
     outbound_rows,
+    partner_rows,
     sabotage_dicts,
+    sales_currencies,
+    sales_rows,
+    sales_totals,
     spread_dicts,
 )
+from core.kpi.sales import GROUPINGS, SalesSettings, sales_report
 from core.phone_numbers import NumberPlan
 from core.store import Store
 
@@ -133,6 +139,8 @@ class _Console(Console):
 def _json_safe(x: object) -> object:
     if isinstance(x, float) and not math.isfinite(x):
         return None
+    if isinstance(x, Decimal):
+        return float(x)
     if isinstance(x, dict):
         return {k: _json_safe(v) for k, v in x.items()}
     if isinstance(x, list):
@@ -149,6 +157,8 @@ def _cell(v: object) -> str:
         return f"{v:,}"
     if isinstance(v, float) and math.isinf(v):
         return "> 86400"
+    if isinstance(v, Decimal):
+        return f"{v:,.2f}"
     return str(v)
 
 
@@ -222,7 +232,8 @@ def kpi_command(store: Store, by: str, interval: str, since: str | None, until: 
     _, rows = kpi_report(store, dims, interval, since_ms, until_ms, timezone)
     columns = [(d, d) for d in dims] + list(KPI_TABLE)
     return emit(Output(
-        title=f"KPIs by {', '.join(dims) or 'all'} ({interval} intervals, {timezone})",
+        title=(f"KPIs by {', '.join(dims) or 'all'} ("
+               + (f"{interval} intervals, " if "interval" in dims else "") + f"{timezone})"),
         rows=rows, columns=columns, empty="No contacts were resolved in this range.",
         notes=[KPI_LEGEND] if rows else []), fmt)
 
@@ -370,3 +381,81 @@ def missed_command(store: Store, since: str | None, until: str | None, fmt: str,
                   "timezone": timezone, "floor": found.source if found else None,
                   "agents_counted": counted, "hours": rows, "totals": totals,
                   "calls": calls}), fmt)
+
+
+# -- floorboard sales --------------------------------------------------------------
+
+#: The table's columns before the revenue, one per currency, and after it. CSV and
+#: JSON also have the sales among new and existing clients, and the clients.
+SALES_TABLE = (("conversations", "conver-\nsations"), ("sales", "sales"),
+               ("conversion_pct", "conver-\nsion %"), ("new_conversations", "with new\nclients"),
+               ("new_conversion_pct", "new con-\nversion %"),
+               ("existing_conversations", "with exist-\ning clients"),
+               ("existing_conversion_pct", "existing con-\nversion %"))
+SALES_TABLE_END = (("talk_per_client_min", "talk per\nclient min"),)
+SALES_LEGEND = ("Conversations: answered sales conversations that ended in a sale or no "
+                "sale, counted where they ended and given to the agent who ended them. "
+                "Conversion: sales / conversations. New, existing clients: conversations "
+                "with a number no earlier contact had, or a known one (without a number, "
+                "neither). Revenue: the sales lines' amounts per currency, never added "
+                "across currencies. Talk per client: time in conversation per distinct "
+                "client, shown for context and never a target; a long conversation is "
+                "not a bad one. Every column: --format csv or json (docs/kpi.md, "
+                "\"KPI-3 sales\").")
+
+
+def _sales_title(by: str, span: tuple[int, int] | None, timezone: str) -> str:
+    if span is None:
+        return f"Sales by {by}"
+    return (f"Sales by {by}, {_local(span[0], timezone)} to {_local(span[1], timezone)} "
+            f"({timezone})")
+
+
+def sales_command(store: Store, since: str | None, until: str | None, fmt: str,
+                  timezone: str, region: str, by: str = "agent",
+                  floor: str | None = None) -> int:
+    """KPI-3 per group, the whole range's totals, and featured partners' sales."""
+    if by not in GROUPINGS:
+        raise ConfigError(f"--by {by!r}: one of {', '.join(GROUPINGS)}")
+    span = store_range(store, since, until, timezone)
+    found = _floor(store, floor)
+    columns = [(by, by), *SALES_TABLE, *SALES_TABLE_END]
+    if span is None:
+        return emit(Output(_sales_title(by, None, timezone), [], columns, NO_EVENTS,
+                           document={**_nothing(timezone), "floor": None, "by": by,
+                                     "currencies": [], "groups": [], "totals": None,
+                                     "partner_sales": [], "sales_without_lines": 0}), fmt)
+    report = sales_report(store, *span, by, found.floor if found else None,
+                          settings=SalesSettings(numbers=NumberPlan(region=region)))
+    rows = sales_rows(report, by, store)
+    totals = sales_totals(report)
+    currencies = sales_currencies(report)
+    partners = partner_rows(report)
+    columns[-1:-1] = [(f"revenue_{c}", f"revenue\n{c}") for c in currencies]
+    if found:
+        queues = f"Sales conversations: those on the sales queues of {found.source}."
+    else:
+        queues = ("No floor for this database, so its sales queues are not known: a "
+                  "conversation on any queue that ended in a sale or no sale counts. Give "
+                  "--floor with the floor the database was filled from.")
+    notes = [queues]
+    if report.sales_without_lines:
+        n = report.sales_without_lines
+        notes.append(f"{n} sale{'s' if n != 1 else ''} with no sales line (nothing stored "
+                     "of what was sold): counted as sales, with no revenue.")
+    if rows and not partners:
+        notes.append("No featured partner's service was sold in this range.")
+    if rows:
+        notes.append(SALES_LEGEND)
+    return emit(Output(
+        title=_sales_title(by, span, timezone), rows=rows, columns=columns,
+        empty="No sales conversation ended in this range.",
+        sections=[("Featured partners' sales, by partner id:",
+                   [f"{p['partner']}: {p['sales']:,} sale{'s' if p['sales'] != 1 else ''}, "
+                    f"{p['revenue']:,.2f} {p['currency']}" for p in partners])],
+        notes=notes, footer={by: "total", **totals} if totals else None,
+        document={"from": _local(span[0], timezone), "to": _local(span[1], timezone),
+                  "timezone": timezone, "floor": found.source if found else None, "by": by,
+                  "currencies": currencies, "groups": rows, "totals": totals,
+                  "partner_sales": partners,
+                  "sales_without_lines": report.sales_without_lines}), fmt)

@@ -337,15 +337,14 @@ def sales_report(store: Store, since_ms: int, until_ms: int, by: str = "agent",
                  floor: FloorPolicy | None = None, agents: Collection[Agent] | None = None,
                  settings: SalesSettings | None = None) -> SalesReport:
     """``sales_kpis`` of [since_ms, until_ms) in the store. With ``floor``, only its
-    sales queues count (unless ``settings`` names them) and teams and shifts are the
-    floor's; otherwise the stored agents'."""
+    sales queues count (unless ``settings`` names them). Teams and shifts are the
+    stored agents' (a database may hold agents beyond the floor's)."""
     settings = settings or SalesSettings()
     if floor is not None and settings.sales_queues is None:
         settings = SalesSettings(sales_queues=sales_queues(floor), numbers=settings.numbers)
     if agents is None:
-        agents = floor.agents if floor is not None else [
-            Agent(aid, name, (), (), {}, shift, team=team)
-            for aid, name, team, shift in store.agent_rows()]
+        agents = [Agent(aid, name, (), (), {}, shift, team=team)
+                  for aid, name, team, shift in store.agent_rows()]
     events = store.read_time_range(since_ms - LOOKBACK_MS, until_ms)
     # Every earlier interaction: a client is new only if none ever had the number.
     interactions = Interactions.from_columns(store.interaction_columns(0, until_ms))

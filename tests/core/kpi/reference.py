@@ -26,7 +26,7 @@ STATE_MEASURE = {AgentState.AVAILABLE: "available_ms", AgentState.BUSY: "busy_ms
 MEASURES = ("offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
             "voicemail", "wait_answered_ms", "longest_wait_ms", "talked", "talk_ms",
             "acw_ms", "transferred", "transfers", "first_contact_resolved",
-            "available_ms", "busy_ms", "wrap_up_ms", "away_ms", "break_ms")
+            "inbound_conversations", "available_ms", "busy_ms", "wrap_up_ms", "away_ms", "break_ms")
 
 
 def _local_start(ms: int, interval: str, timezone: str) -> int:
@@ -159,6 +159,7 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
             x["transfers"] += int(r.transfers)
             x["first_contact_resolved"] += (r.transfers == 0 and ch != OUTBOUND_CALL
                                             and int(r.outcome) in FIRST_CONTACT_OUTCOMES)
+            x["inbound_conversations"] += ch != OUTBOUND_CALL
     # Agents' state time, when every dimension is an agent's or the interval.
     if not {"channel", "queue", "language"} & set(by) and len(e):
         def agent_keys(agent: int, start: int) -> tuple:
