@@ -58,7 +58,8 @@ def id_span(iid, agent, ts):
 
 
 @njit(cache=True)
-def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_agents):
+def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, log_ts,
+                  log_agent, log_state, n_agents):
     """One pass over events in seq order: per contact (slot 0..n-1; with an empty
     ``slot`` array, the slot is the id's offset from lo) when it was offered (first
     ENQUEUED), when and how its wait ended (the first ACCEPTED, ABANDONED or
@@ -68,30 +69,21 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_ag
     WRAP_UP that began as the conversation ended, until the agent's next state.
     -1 (how: 0): none. See docs/kpi.md.
 
-    Also the agents' state log (AGENT_STATE, and AGENT_LOGOUT as OFFLINE) and the
-    earliest and latest time. ``misses``: [events whose id or agent fell outside
+    The facts go into ``facts`` (their arrays as new: -1, how and transfers 0), the
+    agents' state log (AGENT_STATE; a login AVAILABLE, a logout OFFLINE) into
+    log_ts/agent/state, room for every event. The caller allocates: numpy asks the
+    kernel for huge pages where numba's own allocations do not, and that halves the
+    cost of first touching the memory. Returns the log's length, the earliest and
+    latest time, and ``misses``: [events whose id or agent fell outside
     the span given, smallest and largest such id, largest agent id] -- the caller
     guessed the span and must call again with the true one -- and 1 if the log is
     out of time order (late reports)."""
-    offered = np.full(n, -1, np.int64)
-    resolved = np.full(n, -1, np.int64)
-    ended = np.full(n, -1, np.int64)
-    acw = np.full(n, -1, np.int64)
-    answered_by = np.full(n, -1, np.int32)
-    queue_of = np.full(n, -1, np.int32)
-    channel_of = np.full(n, -1, np.int8)
-    how = np.zeros(n, np.int8)
-    outcome = np.full(n, -1, np.int8)
-    transfers = np.zeros(n, np.int16)
+    (offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
+     transfers) = facts
+    n = offered.shape[0]
     wrap_since = np.full(n_agents, -1, np.int64)
     last_end = np.full(n_agents, -1, np.int64)
     last_end_ts = np.full(n_agents, -1, np.int64)
-    # Room for every event: pages never written are never mapped, and an array that
-    # grows inside the loop would cost more than the loop (its pointer reloaded at
-    # every step).
-    log_ts = np.empty(ts.shape[0], np.int64)
-    log_agent = np.empty(ts.shape[0], np.int32)
-    log_state = np.empty(ts.shape[0], np.int8)
     n_log = 0
     misses = np.array([0, np.iinfo(np.int64).max, -1, -1, 0], np.int64)
     tmin = np.iinfo(np.int64).max
@@ -163,9 +155,7 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, n, n_ag
         if is_end and a >= 0:
             last_end[a] = s
             last_end_ts[a] = t
-    return ((offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
-             transfers), (log_ts[:n_log], log_agent[:n_log], log_state[:n_log]), tmin, tmax,
-            misses)
+    return n_log, tmin, tmax, misses
 
 
 @njit(cache=True)
@@ -216,17 +206,15 @@ def _code(d, v, tab, tab_lo):
 @njit(cache=True)
 def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
               transfers, target_q, target_q_lo, target_ch, short_ms, src, tab, tab_lo, size,
-              iv_tab, slot0, since, until, n_cells, with_hist):
+              iv_tab, slot0, since, until, acc, hist):
     """One pass over contacts: the measures of each cell. A contact counts in the cell
     of the interval its wait ended in (if in [since, until)); its conversation in the
     cell of the interval it ended in. Dimension d of a contact is tab[d, v - tab_lo[d]]
     (a dense code below size[d]) of its channel, queue or answering agent (src[d]), or
     for the interval, iv_tab[t // SLOT_MS - slot0]. The service-level target is the
-    queue's (target_q[queue - target_q_lo], -1: none) else the channel's."""
-    acc = np.zeros((n_cells, N_MEASURES), np.int64)
-    for c in range(n_cells):
-        acc[c, A_LONGEST] = -1
-    hist = np.zeros((n_cells if with_hist else 0, N_WAIT_BINS), np.int32)
+    queue's (target_q[queue - target_q_lo], -1: none) else the channel's. Into ``acc``
+    (zeros, A_LONGEST -1) and, if it has rows, the wait histogram ``hist``."""
+    with_hist = hist.shape[0] > 0
     nd = src.shape[0]
     for s in range(offered.shape[0]):
         r = resolved[s]
@@ -287,7 +275,6 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
             if resolved_first_time(outcome[s], tr, channel_of[s]):
                 acc[ct, A_FIRST_CONTACT] += 1
             acc[ct, A_INBOUND_TALKED] += channel_of[s] != OUTBOUND_CALL
-    return acc, hist
 
 
 @njit(cache=True)

@@ -241,11 +241,15 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
     iv_index = ivs.index if ivs is not None else np.zeros(1, np.int64)
     slot0 = ivs.slot0 if ivs is not None else 0
     target_q, target_lo = _queue_targets(settings.target_ms)
-    acc, hist = K.aggregate(
+    # Allocated here, not in the kernel: numpy asks for huge pages (see contacts.py).
+    acc = np.zeros((cells, K.N_MEASURES), np.int64)
+    acc[:, K.A_LONGEST] = -1
+    hist = np.zeros((cells if percentiles else 0, K.N_WAIT_BINS), np.int32)
+    K.aggregate(
         facts.offered_ms, facts.resolved_ms, facts.ended_ms, facts.acw_ms, facts.agent_id,
         facts.queue_id, facts.channel, facts.how, facts.outcome, facts.transfers, target_q,
         target_lo, settings.channel_targets_ms(), settings.short_abandon_ms, src, tab,
-        tab_lo, size, iv_index, slot0, since, until, cells, percentiles)
+        tab_lo, size, iv_index, slot0, since, until, acc, hist)
     agent_time = not (QUEUE_SIDE & set(by))
     if agent_time and len(facts.state_ms):
         # A state still open counts up to the latest event (as live), or the range's end.

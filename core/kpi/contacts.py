@@ -84,9 +84,16 @@ def contact_facts(events: np.ndarray) -> ContactFacts:
     hi = int(ends.max()) + 1024 if len(ends) else 0
     n_agents = max(1024, int(np.concatenate([agent[:_GUESS], agent[-_GUESS:]]).max(
         initial=-1)) + 1)
+    log = (np.empty(len(events), np.int64), np.empty(len(events), np.int32),
+           np.empty(len(events), np.int8))
+
+    def run(lo: int, slot: np.ndarray, n: int, n_agents: int) -> tuple:
+        facts = _fact_arrays(n)
+        return (facts, *K.contact_facts(*columns, lo, slot, facts, *log, n_agents))
+
     out = None
     if hi - lo < 2 * len(iid) + 1024:
-        out = K.contact_facts(*columns, lo, _NO_SLOTS, hi - lo + 1, n_agents)
+        out = run(lo, _NO_SLOTS, hi - lo + 1, n_agents)
         misses = out[-1]
         if misses[0]:
             if misses[2] >= 0:
@@ -94,7 +101,7 @@ def contact_facts(events: np.ndarray) -> ContactFacts:
             n_agents = max(n_agents, int(misses[3]) + 1)
             out = None
             if hi - lo < 2 * len(iid) + 1024:
-                out = K.contact_facts(*columns, lo, _NO_SLOTS, hi - lo + 1, n_agents)
+                out = run(lo, _NO_SLOTS, hi - lo + 1, n_agents)
     if out is not None:
         ids = np.arange(lo, lo + len(out[0][0]), dtype=np.int64)
     else:  # ids far apart: a row per distinct id
@@ -103,9 +110,10 @@ def contact_facts(events: np.ndarray) -> ContactFacts:
         slot = slot.ravel().astype(np.int64)
         if ids[0] < 0:  # events without an interaction
             ids, slot = ids[1:], slot - 1
-        out = K.contact_facts(*columns, 0, slot, len(ids), n_agents)
-    facts, (log_ts, log_agent, log_state), first, last, misses = out
+        out = run(0, slot, len(ids), n_agents)
+    facts, n_log, first, last, misses = out
     assert misses[0] == 0, "the second pass has the true span"
+    log_ts, log_agent, log_state = (x[:n_log] for x in log)
     if misses[4]:  # late reports: back in time order
         order = np.argsort(log_ts, kind="stable")
         log_ts, log_agent, log_state = log_ts[order], log_agent[order], log_state[order]
@@ -120,3 +128,12 @@ def contact_facts(events: np.ndarray) -> ContactFacts:
 
 
 _NO_SLOTS = np.zeros(0, np.int64)
+
+
+def _fact_arrays(n: int) -> tuple[np.ndarray, ...]:
+    """The kernel's per-contact columns, as before any event (allocated by numpy, which
+    asks for huge pages: first touching them then costs half as much)."""
+    return (np.full(n, -1, np.int64), np.full(n, -1, np.int64), np.full(n, -1, np.int64),
+            np.full(n, -1, np.int64), np.full(n, -1, np.int32), np.full(n, -1, np.int32),
+            np.full(n, -1, np.int8), np.zeros(n, np.int8), np.full(n, -1, np.int8),
+            np.zeros(n, np.int16))
