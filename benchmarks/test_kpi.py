@@ -100,7 +100,9 @@ def test_batch_10m_contacts_against_duckdb_and_pandas(benchmark, record_time) ->
     cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cpus)})  # the goal is for one core
     try:
-        tables = benchmark.pedantic(_ours, args=(events,), rounds=3, iterations=1)
+        # Five rounds: on this VM, first touching fresh memory varies a lot from one
+        # round to the next, and the median of three is at its mercy.
+        tables = benchmark.pedantic(_ours, args=(events,), rounds=5, iterations=1)
     finally:
         os.sched_setaffinity(0, cpus)
     peers = {}
@@ -119,7 +121,9 @@ def test_batch_10m_contacts_against_duckdb_and_pandas(benchmark, record_time) ->
     for name in ("DuckDB (1 thread)", "pandas"):
         record_time(workload, name, peers[name + " s"])
     duck = peers["DuckDB (1 thread) s"]
-    print(f"\nKPI batch, {n:,} contacts ({len(events):,} events): ours {ours:.2f} s, DuckDB "
+    best = benchmark.stats.stats.min
+    print(f"\nKPI batch, {n:,} contacts ({len(events):,} events): ours {ours:.2f} s (best "
+          f"{best:.2f} s), DuckDB "
           f"{duck:.2f} s ({duck / ours:.1f}x), pandas {peers['pandas s']:.2f} s "
           f"({peers['pandas s'] / ours:.1f}x); goal < 1.5 s and >= 2x DuckDB: "
           f"{'met' if ours < 1.5 and duck >= 2 * ours else 'NOT MET'}")
