@@ -100,6 +100,11 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
         if a >= n_agents:
             misses[0] += 1
             misses[3] = max(misses[3], a)
+            x = iid[i]
+            if dense and x >= 0 and (x - lo >= n or x < lo):
+                # The rerun must know this id's span too, though its agent stopped us.
+                misses[1] = min(misses[1], x)
+                misses[2] = max(misses[2], x)
             continue
         if k == AGENT_STATE or k == AGENT_LOGOUT or k == AGENT_LOGIN:
             if a < 0:
@@ -116,8 +121,12 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
                     wrap_since[a] = t
             elif wrap_since[a] >= 0:
                 # Wrap-up and the end it follows share their moment, in either order.
-                if last_end_ts[a] == wrap_since[a] and last_end[a] >= 0 and t >= wrap_since[a]:
-                    acw[last_end[a]] = t - wrap_since[a]
+                # ... and only while that end is still the contact's last (another
+                # agent may have ended it again since).
+                c = last_end[a]
+                if (last_end_ts[a] == wrap_since[a] and c >= 0 and t >= wrap_since[a]
+                        and ended[c] == last_end_ts[a]):
+                    acw[c] = t - wrap_since[a]
                 wrap_since[a] = -1
             continue
         if dense:
@@ -406,9 +415,9 @@ def _state_time(acc_q, acc_a, hist_q, ring_id, newest, a, col, t0, t1, iv_tab, s
 
 # Columns of the live engine's per-contact state (one row per contact).
 (C_OFFERED, C_ANSWERED, C_DONE, C_ENDED, C_END_IV, C_QUEUE, C_AGENT, C_TRANSFERS,
- C_OUTCOME, C_ACW, C_CHANNEL, C_WAITING) = range(12)
+ C_OUTCOME, C_ACW, C_CHANNEL, C_WAITING, C_END_TRANSFERS) = range(13)
 #: What a contact's row holds before any of its events.
-CONTACT_FILL = np.array([-1, -1, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0], np.int64)
+CONTACT_FILL = np.array([-1, -1, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0, 0], np.int64)
 # Columns of its per-agent state (row = agent id + 1; row 0: none).
 G_STATE, G_SINCE, G_WRAP_SINCE, G_LAST_END, G_LAST_END_TS = range(5)
 AGENT_FILL = np.array([0, -1, -1, -1, -1], np.int64)
@@ -428,6 +437,8 @@ def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, s
     ended, end_iv, s_queue = cs[:, C_ENDED], cs[:, C_END_IV], cs[:, C_QUEUE]
     s_agent, transfers, outcome = cs[:, C_AGENT], cs[:, C_TRANSFERS], cs[:, C_OUTCOME]
     acw, s_channel, waiting = cs[:, C_ACW], cs[:, C_CHANNEL], cs[:, C_WAITING]
+    # Transfers as of the end that was counted: more may come before a later end.
+    end_transfers = cs[:, C_END_TRANSFERS]
     a_state, a_since, wrap_since = ag[:, G_STATE], ag[:, G_SINCE], ag[:, G_WRAP_SINCE]
     last_end, last_end_ts = ag[:, G_LAST_END], ag[:, G_LAST_END_TS]
     n_q = target_ms.shape[0]
@@ -451,7 +462,10 @@ def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, s
                 continue
             new = _state_of(k, value[i])
             if t < a_since[a]:
-                continue  # older than the agent's state on record
+                # Older than the agent's state on record: the time already split
+                # cannot be split again here (the batch engine sorts); say so.
+                newest[1] += 1
+                continue
             col = STATE_COLUMN[a_state[a]] if a_state[a] < STATE_COLUMN.shape[0] else 0
             if col > 0:
                 _state_time(acc_q, acc_a, hist_q, ring_id, newest[0], a, col, a_since[a], t,
@@ -463,7 +477,7 @@ def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, s
                     wrap_since[a] = t
             elif wrap_since[a] >= 0:
                 s = last_end[a]
-                if last_end_ts[a] == wrap_since[a] and s >= 0:
+                if last_end_ts[a] == wrap_since[a] and s >= 0 and ended[s] == last_end_ts[a]:
                     # Once per end: a later end resets acw[s] and takes its share back.
                     w = t - wrap_since[a]
                     acw[s] = w
@@ -506,7 +520,7 @@ def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, s
                 # take the earlier one back, if its interval is still held.
                 if _held(ring_id, end_iv[s], newest[0], window):
                     _conversation(acc_q, acc_a, end_iv[s] % window, q, sa, -1,
-                                  ended[s] - answered[s], acw[s], transfers[s], outcome[s],
+                                  ended[s] - answered[s], acw[s], end_transfers[s], outcome[s],
                                   s_channel[s])
                 else:
                     newest[1] += 1
@@ -520,6 +534,7 @@ def apply_events(kind, iid, ts, agent, queue, channel, value, base, target_ms, s
             r = _advance(ring_id, acc_q, acc_a, hist_q, iv, window)
             _conversation(acc_q, acc_a, r, q, sa, 1, t - answered[s], -1, transfers[s],
                           outcome[s], s_channel[s])
+            end_transfers[s] = transfers[s]
             end_iv[s] = iv
             continue
         if done[s]:

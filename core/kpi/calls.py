@@ -338,14 +338,19 @@ def spread_flags(table: AgentCallTable, agents: Sequence[Agent],
 
 def call_analytics(events: np.ndarray, interactions: Interactions, agents: Sequence[Agent],
                    settings: CallSettings | None = None, since_ms: int | None = None,
-                   until_ms: int | None = None) -> CallReport:
+                   until_ms: int | None = None, known_until_ms: int | None = None
+                   ) -> CallReport:
     """KPI-5's per-agent measures of [since_ms, until_ms) and the spread flags.
-    ``events`` should start early enough to hold the agents' states at since_ms."""
+    ``events`` should start early enough to hold the agents' states at since_ms.
+    ``known_until_ms``: the end of what is known (the latest event stored, + 1): an
+    agent's open state counts up to it, never into the future (docs/kpi.md)."""
     settings = settings or CallSettings()
     calls = agent_calls(events, interactions, settings.numbers, since_ms, until_ms)
     ts = events["ts_ms"]
     lo = since_ms if since_ms is not None else int(ts.min()) if len(ts) else 0
     hi = until_ms if until_ms is not None else int(ts.max()) + 1 if len(ts) else 0
+    if known_until_ms is not None:
+        hi = max(lo, min(hi, known_until_ms))
     present = agent_timeline(events).logged_in_ms(lo, hi)
     table = agent_call_table(calls, settings, present)
     return CallReport(table, spread_flags(table, agents, settings), calls)
@@ -366,5 +371,6 @@ def call_report(store: Store, since_ms: int, until_ms: int,
     events = store.read_time_range(since_ms - LOOKBACK_MS, until_ms)
     # Every earlier interaction: a client is new only if no interaction ever had the number.
     interactions = Interactions.from_columns(store.interaction_columns(0, until_ms))
+    last = store.last_event_ms()
     return call_analytics(events, interactions, agents or agents_of_store(store), settings,
-                          since_ms, until_ms)
+                          since_ms, until_ms, None if last is None else last + 1)

@@ -17,7 +17,7 @@ import numpy as np
 
 from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
 from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table
-from core.model import EVENT_DTYPE, AgentState
+from core.model import EVENT_DTYPE, AgentState, Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
 
@@ -97,6 +97,36 @@ class IncrementalKpis:
         self._acc_a = acc
         self._ag = np.concatenate([self._ag, _rows(K.AGENT_FILL, rows - len(self._ag))])
 
+    def _grow_queues(self, events: np.ndarray) -> None:
+        """Rows for queues not named at the start (a queue added to the floor): their
+        channel from their events, their target the channel's, as the batch engine."""
+        queue, channel = events["queue_id"], events["channel"]
+        rows = int(queue.max()) + 2
+        old = len(self._target)
+        grown = {}
+        for name, fill in (("_q_channel", -1), ("_target", 0), ("_waiting_q", 0)):
+            arr = np.full(rows, fill, dtype=np.int64)
+            arr[:old] = getattr(self, name)
+            grown[name] = arr
+        for q in range(old - 1, rows - 1):
+            of_q = channel[(queue == q) & (channel >= 0)]
+            if len(of_q):
+                ch = int(of_q[0])
+                grown["_q_channel"][q + 1] = ch
+                grown["_target"][q + 1] = self.settings.target_ms.get(
+                    q, DEFAULT_SLA_S.get(Channel(ch), 0) * 1000)
+                self._channel_of[q] = ch
+        for name, arr in grown.items():
+            setattr(self, name, arr)
+        window = len(self._ring)
+        acc = np.zeros((window, rows, K.N_MEASURES), dtype=np.int64)
+        acc[:, :, K.A_LONGEST] = -1
+        acc[:, :old] = self._acc_q
+        self._acc_q = acc
+        hist = np.zeros((window, rows, K.N_WAIT_BINS), dtype=np.int32)
+        hist[:, :old] = self._hist_q
+        self._hist_q = hist
+
     def _cover(self, lo_ms: int, hi_ms: int) -> None:
         """Make the interval table reach [lo_ms, hi_ms], a day beyond either end."""
         t = self._ivs
@@ -130,6 +160,8 @@ class IncrementalKpis:
                 self._cs = np.concatenate([self._cs, _rows(K.CONTACT_FILL, n - len(self._cs))])
         if amax + 2 > self._acc_a.shape[1]:
             self._grow_agents(int(amax) + 2)
+        if int(events["queue_id"].max()) + 2 > len(self._target):
+            self._grow_queues(events)
         self._cover(int(t_lo), int(t_hi))
         K.apply_events(
             events["kind"], events["interaction_id"], events["ts_ms"], events["agent_id"],

@@ -119,7 +119,9 @@ def outbound_kpis(calls: Calls, settings: OutboundSettings | None = None) -> Out
     agents, slot = np.unique(agent, return_inverse=True)
     slot = slot.ravel()
     ended_ms, outcome = calls.ended_ms[dial], calls.outcome[dial]
-    ended = ended_ms >= 0
+    # A dial cut off when the floor stopped (DROPPED) says nothing of the agent: its
+    # length is the stop's, not a hang-up's.
+    ended = (ended_ms >= 0) & (outcome != Outcome.DROPPED)
     short_ms = round(settings.short_dial_s * 1000)
     short = ended & (ended_ms - calls.accepted_ms[dial] < short_ms)
 

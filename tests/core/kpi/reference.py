@@ -41,10 +41,12 @@ def _acw(e: pd.DataFrame) -> dict[int, int]:
     the contact's last end, until the agent's next other state."""
     out: dict[int, int] = {}
     last_end: dict[int, tuple[int, int]] = {}  # agent -> (contact, when)
+    contact_end: dict[int, int] = {}  # contact -> when it last ended
     wrap_from: dict[int, int] = {}
     for row in e.itertuples():
         if row.kind == K.ENDED and row.interaction_id >= 0:
             out.pop(row.interaction_id, None)  # a later end: its own wrap-up counts
+            contact_end[row.interaction_id] = row.ts_ms
             if row.agent_id >= 0:
                 last_end[row.agent_id] = (row.interaction_id, row.ts_ms)
         elif row.kind in (K.AGENT_STATE, K.AGENT_LOGIN, K.AGENT_LOGOUT) and row.agent_id >= 0:
@@ -54,7 +56,9 @@ def _acw(e: pd.DataFrame) -> dict[int, int]:
             elif a in wrap_from:
                 start = wrap_from.pop(a)
                 contact, when = last_end.get(a, (-1, -1))
-                if contact >= 0 and when == start and row.ts_ms >= start:
+                # Not if the contact has ended again since (by another agent).
+                if (contact >= 0 and when == start and row.ts_ms >= start
+                        and contact_end[contact] == when):
                     out[contact] = row.ts_ms - start
     return out
 

@@ -46,6 +46,8 @@ contact = st.fixed_dictionaries({
     # same moment; some cross an interval border.
     "wrap_ms": st.sampled_from([None, None, 0, 5_000, 30_000, 900_000]),
     "wrap_first": st.booleans(),
+    # Ended, then transferred and ended again by the next agent this long after.
+    "reopen_ms": st.sampled_from([None, None, None, 0, 60_000, 1_200_000]),
 })
 #: Agents' own state changes: (agent, ms from midnight, state).
 agent_states = st.lists(st.tuples(st.integers(1, 4), st.integers(-3_600_000, 5 * 3_600_000),
@@ -85,6 +87,16 @@ def _stream(contacts: list[dict], states: list[tuple[int, int, int]] = ()) -> np
                                  int(AgentState.AVAILABLE))]
                         done = wrap[:1] + done + wrap[1:] if c["wrap_first"] else done + wrap
                     ev += done
+                    if c["reopen_ms"] is not None:
+                        other = c["agent"] % 4 + 1
+                        t2 = te + c["reopen_ms"]
+                        ev += [(t2, K.TRANSFERRED, c["agent"], q),
+                               (t2 + 1_000, K.ENDED, other, q, c["outcome"])]
+                        if c["wrap_ms"] is not None:
+                            ev += [(t2 + 1_000, K.AGENT_STATE, other, -1,
+                                    int(AgentState.WRAP_UP)),
+                                   (t2 + 1_000 + c["wrap_ms"] // 2, K.AGENT_STATE, other, -1,
+                                    int(AgentState.AVAILABLE))]
             elif c["fate"] == "abandoned":
                 ev.append((end, K.ABANDONED, -1, q))
             elif c["fate"] == "abandoned_ringing":  # hung up while an agent's phone rang
@@ -144,10 +156,28 @@ def test_batch_equals_the_pandas_reference(contacts, states, by, interval, perce
                                   check_index_type=False)
 
 
+def test_an_agent_beyond_the_guessed_span_with_a_far_id_is_read() -> None:
+    """The id span is guessed from both ends of the array; an event in the middle with
+    both a larger agent and a far id must still be read (once crashed the rerun)."""
+    n = 150_000  # more than both guessed ends
+    events = np.zeros(n, dtype=EVENT_DTYPE)
+    events["seq"] = np.arange(1, n + 1)
+    events["ts_ms"] = MIDNIGHT + np.arange(n) * 1_000
+    events["kind"], events["interaction_id"] = int(K.ENQUEUED), np.arange(1, n + 1)
+    events["agent_id"], events["queue_id"], events["channel"], events["value"] = -1, 1, 1, -1
+    middle = n // 2
+    events[middle]["kind"], events[middle]["interaction_id"] = int(K.ACCEPTED), 10_000_000
+    events[middle]["agent_id"] = 3_000
+    facts = contact_facts(events)
+    row = int(np.flatnonzero(facts.interaction_id == 10_000_000)[0])
+    assert facts.agent_id[row] == 3_000 and facts.how[row] == kpi_kernels.HOW_ANSWERED
+    assert (facts.offered_ms >= 0).sum() == n - 1
+
+
 def test_sparse_interaction_ids_give_the_same_measures() -> None:
     contacts = [dict(start=s * 60_000, ivr_ms=0, queue=1 + s % 3, fate=f, wait_ms=w,
                      talk_ms=90_000, no_answers=0, transfers=0, agent=1 + s % 4, ended=True,
-                     outcome=1, wrap_ms=10_000, wrap_first=False)
+                     outcome=1, wrap_ms=10_000, wrap_first=False, reopen_ms=None)
                 for s, (f, w) in enumerate([("answered", 1_000), ("abandoned", 4_000),
                                             ("answered", 30_000), ("voicemail", 600_000)])]
     dense = _stream(contacts)

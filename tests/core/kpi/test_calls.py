@@ -250,3 +250,18 @@ def test_a_simulated_day_is_self_consistent(store: Store) -> None:
                     strict=True))
     assert all(kind[i] == k for i, k in zip(calls.interaction_id.tolist(),
                                              calls.number_type.tolist(), strict=True))
+
+
+def test_logged_in_time_stops_at_what_is_known() -> None:
+    """A range reaching past the latest event counts an open state up to that event,
+    never into the future (a report of today, run at noon)."""
+    f = Floor()
+    f.state(NINE, 1, AgentState.AVAILABLE)
+    f.state(NINE + HOUR, 1, AgentState.BUSY)
+    until = NINE + 24 * HOUR
+    known = call_analytics(f.events(), f.interactions(), [_agent(1)], since_ms=NINE,
+                           until_ms=until, known_until_ms=NINE + HOUR + 1)
+    assert known.table.logged_in_ms.tolist() == [HOUR + 1]
+    unknown = call_analytics(f.events(), f.interactions(), [_agent(1)], since_ms=NINE,
+                             until_ms=until)
+    assert unknown.table.logged_in_ms.tolist() == [24 * HOUR]

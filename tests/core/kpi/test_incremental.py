@@ -112,10 +112,36 @@ def test_the_floor_now(contacts, states, cuts) -> None:
     assert sum(now.agents_by_state().values()) == len(last)
 
 
+def test_a_queue_not_named_at_the_start_gets_its_channel_and_target() -> None:
+    contacts = [dict(start=0, ivr_ms=0, queue=q, fate="answered", wait_ms=10_000,
+                     talk_ms=60_000, no_answers=0, transfers=0, agent=1, ended=True,
+                     outcome=1, wrap_ms=None, wrap_first=False, reopen_ms=None)
+                for q in (1, 3)]
+    events = _stream(contacts)
+    live = IncrementalKpis(KPI, {1: 1}, "hour")  # queue 3 (e-mail) added to the floor later
+    live.apply(events)
+    got = _as_frame(live.table(("queue",)), ("queue",))
+    want = _as_frame(contact_kpis(contact_facts(events), ("queue",), "hour", KPI,
+                                  percentiles=True), ("queue",))
+    pd.testing.assert_frame_equal(got, want, check_names=False, check_index_type=False)
+    assert live.table(("channel",)).keys["channel"].tolist() == [1, 4]
+
+
+def test_an_agent_state_reported_late_is_counted_as_too_late() -> None:
+    """The batch engine puts a late state in time order; the live one cannot split the
+    time it already split again, so it says so rather than drop it unseen."""
+    events = _stream([], [(1, 0, int(AgentState.AVAILABLE)), (1, 600_000, int(AgentState.BUSY))])
+    late = _stream([], [(1, 300_000, int(AgentState.BREAK))])
+    live = IncrementalKpis(KPI, QUEUE_CHANNEL, "hour")
+    live.apply(events)
+    live.apply(late)
+    assert live.too_late == 1
+
+
 def test_moments_older_than_the_ring_are_counted_not_misfiled() -> None:
     contacts = [dict(start=s, ivr_ms=0, queue=1, fate="abandoned", wait_ms=1_000,
                      talk_ms=0, no_answers=0, transfers=0, agent=1, ended=False, outcome=1,
-                     wrap_ms=None, wrap_first=False)
+                     wrap_ms=None, wrap_first=False, reopen_ms=None)
                 for s in (0, 3 * 3_600_000, 60_000)]  # the last comes after the ring moved
     events = _stream(contacts)
     order = np.argsort(events["interaction_id"], kind="stable")  # contact 3 arrives last
