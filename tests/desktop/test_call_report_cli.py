@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from core.config.scenario import load_scenario
 from core.kpi.calls import call_report
 from core.kpi.missed_calls import MissedCallSettings, missed_calls_from_store
 from core.kpi.outbound import outbound_report
@@ -28,35 +27,17 @@ from core.model import (
     Outcome,
     Queue,
 )
-from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.cli import main
 from tests.conftest import REPO
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
+from tests.desktop.report_floor import TZ, write_config
 
-TZ = "Europe/Kyiv"
 MIN = 60 * S
 #: The hand-built day, on the floor's clock and in UTC ms.
 DAY_ARGS = ("--from", "2026-11-02", "--to", "2026-11-03")
 DAY = (MIDNIGHT, MIDNIGHT + 24 * HOUR)
 NAMES = {1: "Olga", 2: "Ivan", 3: "Petro", 4: "Anna"}
-
-
-def _config(folder: Path) -> Path:
-    path = folder / "config.toml"
-    path.write_text(f'[floor]\ntimezone = "{TZ}"\n')
-    return path
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory) -> tuple[Path, Simulation]:
-    """A simulated day of the seeds' floor, as `floorboard simulate` leaves it."""
-    path = tmp_path_factory.mktemp("sim") / "floor.sqlite"
-    with Store.open(path) as store:
-        simulation = Simulation(load_scenario("normal_day_28"), store)
-        simulation.run()
-    _config(path.parent)
-    return path, simulation
 
 
 def _hand_built_day() -> tuple[Floor, list[int]]:
@@ -110,7 +91,7 @@ def hand(tmp_path_factory) -> tuple[Path, list[int]]:
         store.add_interactions([Interaction(i, Channel(ch), d, "en", q, 0, n or "", t, nt)
                                 for i, ch, d, q, n, nt, t in f.items])
         store.append(f.events())
-    _config(path.parent)
+    write_config(path.parent)
     return path, short
 
 

@@ -14,41 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from core.config.scenario import load_scenario
 from core.kpi.report import floor_of_store
 from core.kpi.sales import sales_report
 from core.model import Agent, Channel, EventKind, Interaction, Outcome, Queue, Sale
-from core.simulation.engine import Simulation
 from core.simulation.sales import PARTNER_PRODUCT
 from core.store import Store
 from desktop.cli import main
 from tests.conftest import REPO
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
+from tests.desktop.report_floor import write_config
 
-TZ = "Europe/Kyiv"
 MIN = 60 * S
 NINE = MIDNIGHT + 9 * HOUR
 DAY_ARGS = ("--from", "2026-11-02", "--to", "2026-11-03")
 DAY = (MIDNIGHT, MIDNIGHT + 24 * HOUR)
 CARE, SALES_EN, SALES_UK = 1, 2, 3
 NAMES = {1: "Olga", 2: "Ivan", 3: "Petro"}
-
-
-def _config(folder: Path) -> Path:
-    path = folder / "config.toml"
-    path.write_text(f'[floor]\ntimezone = "{TZ}"\n')
-    return path
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory) -> tuple[Path, Simulation]:
-    """A simulated day of the seeds' floor, as `floorboard simulate` leaves it."""
-    path = tmp_path_factory.mktemp("sim") / "floor.sqlite"
-    with Store.open(path) as store:
-        simulation = Simulation(load_scenario("normal_day_28"), store)
-        simulation.run()
-    _config(path.parent)
-    return path, simulation
 
 
 def _chat(f: Floor, agent: int, t: int, minutes: int, outcome: Outcome, number: str | None,
@@ -100,7 +81,7 @@ def hand(tmp_path_factory) -> Path:
                          sale(d, 2, 12000, "EUR"), sale(d, 2, 1000, "EUR", "P-1"),
                          sale(j, 2, 150000, "UAH"), sale(j, 2, 20000, "UAH", "P-2"),
                          sale(k, 3, 2000, "UAH", "P-2")])
-    _config(path.parent)
+    write_config(path.parent)
     return path
 
 
@@ -349,7 +330,7 @@ def test_ranges_without_sales_or_partners_and_an_empty_database(capsys, hand,
     assert "Featured partners' sales" not in out
     empty = tmp_path / "empty.sqlite"
     Store.open(empty).close()
-    _config(tmp_path)
+    write_config(tmp_path)
     doc = _json(capsys, empty)
     assert (doc["from"], doc["groups"], doc["partner_sales"]) == (None, [], [])
     code, out, _ = run(capsys, empty, "sales")
