@@ -238,9 +238,12 @@ def _cmd_sales(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from core.errors import IngestError
     from core.ingest.bank_import import import_bank_file, summary_lines
     from core.store import Store
 
+    if not Path(args.file).is_file():  # before the store: a typo must not create a database
+        raise IngestError(f"{args.file}: no such file; nothing was imported")
     with Store.open(_db_path(args, config)) as store:
         result = import_bank_file(store, args.file)
     print("\n".join(summary_lines(result, config.get("floor.timezone"))))

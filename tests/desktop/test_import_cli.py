@@ -51,6 +51,13 @@ def test_import_prints_a_summary_and_refuses_the_same_file_again(tmp_path) -> No
     assert "interactions:   6" in info.stdout
 
 
+def test_a_missing_file_is_refused_and_no_database_is_created(tmp_path) -> None:
+    db = tmp_path / "floor.sqlite"
+    r = _import(db, tmp_path / "februray.tsv", _config(tmp_path))
+    assert r.returncode == 2 and "februray.tsv: no such file" in r.stderr
+    assert "Traceback" not in r.stderr and not db.exists()
+
+
 def test_an_unknown_format_is_refused(tmp_path) -> None:
     r = floorboard("import", "queue-log", str(bank_file(tmp_path)), "--db",
                    str(tmp_path / "floor.sqlite"))
