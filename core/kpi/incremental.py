@@ -11,12 +11,12 @@ the floor now: contacts waiting and the longest wait per queue, agents by state.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
-from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table
+from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table, local_interval
 from core.model import EVENT_DTYPE, AgentState, Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
@@ -34,6 +34,8 @@ class FloorNow:
     waiting: dict[int, int]
     oldest_waiting_ms: dict[int, int]
     agent_state: dict[int, AgentState]
+    #: Since when each agent of agent_state has been in that state.
+    state_since_ms: dict[int, int] = field(default_factory=dict)
 
     def longest_wait_ms(self, queue_id: int) -> int:
         since = self.oldest_waiting_ms.get(queue_id, -1)
@@ -184,10 +186,20 @@ class IncrementalKpis:
                               since[row], now, self._iv_abs, self._ivs.slot0, len(ring), lost)
         return acc_a, ring
 
-    def table(self, by: Sequence[str] = ("channel",), last: int | None = None) -> KpiTable:
+    def interval_of(self, ts_ms: int) -> int:
+        """The ring's number of the interval a moment lies in (local start / length)."""
+        t = self._ivs
+        if t is not None and t.slot0 <= ts_ms // K.SLOT_MS < t.slot0 + len(t.index):
+            return int(self._iv_abs[ts_ms // K.SLOT_MS - t.slot0])
+        start = local_interval(np.array([ts_ms]), self.interval, self.settings.timezone)
+        return int(start[0]) // self._size
+
+    def table(self, by: Sequence[str] = ("channel",), last: int | None = None,
+              since_ms: int | None = None) -> KpiTable:
         """The measures of every interval still held (``last``: of the latest ``last``
-        intervals only, a rolling window), grouped like the batch engine's. Agents'
-        states open now count up to the latest event."""
+        intervals only, a rolling window; ``since_ms``: of the intervals from the one
+        holding that moment, e.g. today's from local midnight), grouped like the batch
+        engine's. Agents' states open now count up to the latest event."""
         by = tuple(by)
         agent_side = bool(AGENT_SIDE & set(by))
         queue_side = bool(QUEUE_SIDE & set(by))
@@ -200,6 +212,8 @@ class IncrementalKpis:
             acc, ring = self._with_open_states()
         window = len(ring)
         oldest = max(0, int(self._newest[0]) - (window if last is None else last) + 1)
+        if since_ms is not None:
+            oldest = max(oldest, self.interval_of(since_ms))
         live = np.flatnonzero(ring >= oldest)
         live = live[np.argsort(ring[live])]
         rows = acc.shape[1]
@@ -267,8 +281,10 @@ class IncrementalKpis:
         counts = {int(q) - 1: int(n) for q, n in enumerate(self._waiting_q) if n}
         states = {row - 1: AgentState(int(s)) for row, s in enumerate(
             self._ag[:, K.G_STATE].tolist()) if row > 0 and s > 0}
+        since = self._ag[:, K.G_SINCE]
         return FloorNow(at_ms=int(self._newest[2]), waiting=counts, oldest_waiting_ms=oldest,
-                        agent_state=states)
+                        agent_state=states,
+                        state_since_ms={a: int(since[a + 1]) for a in states})
 
 
 def _rows(fill: np.ndarray, n: int) -> np.ndarray:

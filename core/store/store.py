@@ -354,6 +354,14 @@ class Store:
         return self._conn.execute("SELECT id, name, team, shift FROM agents ORDER BY id"
                                   ).fetchall()
 
+    def agent_languages(self) -> dict[int, tuple[str, ...]]:
+        """Each agent's languages, the primary first."""
+        out: dict[int, list[str]] = {}
+        for agent, lang in self._conn.execute(
+                "SELECT agent_id, language FROM agent_languages ORDER BY agent_id, rank"):
+            out.setdefault(agent, []).append(lang)
+        return {a: tuple(langs) for a, langs in out.items()}
+
     def time_span(self) -> tuple[int, int] | None:
         """The earliest and latest event times, or None for no events."""
         lo, hi = self._conn.execute(

@@ -1,0 +1,1 @@
+"""What the wallboard shows, computed from events without Qt (desktop draws it)."""

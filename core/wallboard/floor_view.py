@@ -1,0 +1,199 @@
+"""The wallboard's view of the floor: the live KPI engine fed with the floor's events,
+turned into what the manager looks at (core.wallboard.snapshot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.kpi.batch import KpiSettings
+from core.kpi.incremental import IncrementalKpis
+from core.model import EVENT_DTYPE, AgentState, Channel
+from core.routing.policy import DEFAULT_SLA_S
+from core.store import Store
+from core.wallboard.agent_work import AgentWork
+from core.wallboard.snapshot import (
+    AgentTile,
+    ChannelFigures,
+    MissedHeatmap,
+    QueueLine,
+    Trend,
+    Wallboard,
+)
+
+MINUTE_MS = 60_000
+#: Trend lines reach this far back, one sample per minute of floor time.
+TREND_MINUTES = 120
+#: The trend's service level and abandonment are over the latest two 15 min intervals.
+TREND_INTERVALS = 2
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    id: int
+    channel: Channel
+    language: str
+    target_s: int
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    id: int
+    name: str
+    languages: tuple[str, ...]
+
+
+def local_midnight_ms(ts_ms: int, timezone: str) -> int:
+    """The start (UTC ms) of the local day holding ``ts_ms``."""
+    tz = zoneinfo.ZoneInfo(timezone)
+    day = dt.datetime.fromtimestamp(ts_ms / 1000, tz).date()
+    return int(dt.datetime.combine(day, dt.time(), tz).timestamp() * 1000)
+
+
+class FloorView:
+    """Feed it the floor's events in seq order (``apply``); ask it for the wallboard
+    at the latest event (``wallboard``). Contacts offered before today's midnight
+    need their earlier events applied too (a day before is plenty)."""
+
+    def __init__(self, queues: Sequence[QueueInfo], agents: Sequence[AgentInfo],
+                 timezone: str, short_abandon_ms: int | None = None) -> None:
+        self.timezone = timezone
+        self.queues = {q.id: q for q in queues}
+        self.agents = list(agents)
+        extra = {} if short_abandon_ms is None else {"short_abandon_ms": short_abandon_ms}
+        self.settings = KpiSettings(target_ms={q.id: q.target_s * 1000 for q in queues},
+                                    language={q.id: q.language for q in queues},
+                                    timezone=timezone, **extra)
+        self.kpis = IncrementalKpis(self.settings, {q.id: int(q.channel) for q in queues},
+                                    "15min")
+        self.work = AgentWork()
+        # Trend samples in a preallocated ring: the wallboard plots them as they are.
+        self._t = np.full(TREND_MINUTES, -1, dtype=np.int64)
+        self._waiting = np.zeros(TREND_MINUTES)
+        self._sl = np.full(TREND_MINUTES, np.nan)
+        self._abandon = np.full(TREND_MINUTES, np.nan)
+        self._samples = 0
+        self._next_sample_ms = -1
+        self.missed: MissedHeatmap | None = None
+
+    @property
+    def latest_ms(self) -> int:
+        return self.kpis.latest_ms
+
+    def apply(self, events: np.ndarray) -> None:
+        """Take the next events (EVENT_DTYPE, in seq order), sampling the trend at every
+        minute of floor time they pass (only the minutes the trend still shows)."""
+        if events.dtype != EVENT_DTYPE:
+            raise TypeError(f"events have dtype {events.dtype}, expected {EVENT_DTYPE}")
+        if not len(events):
+            return
+        ts = events["ts_ms"]
+        top = int(ts.max())
+        if self._next_sample_ms < 0:
+            self._next_sample_ms = (int(ts[0]) // MINUTE_MS + 1) * MINUTE_MS
+        # Minutes too old for the trend are passed over, not sampled.
+        oldest = (top // MINUTE_MS - TREND_MINUTES + 1) * MINUTE_MS
+        self._next_sample_ms = max(self._next_sample_ms, oldest)
+        start = 0
+        while self._next_sample_ms <= top:
+            # Seq order is time order but for late reports: cut at the first event
+            # at or after the minute.
+            cut = start + int(np.argmax(ts[start:] >= self._next_sample_ms))
+            self._feed(events[start:cut])
+            start = cut
+            self._sample(self._next_sample_ms)
+            self._next_sample_ms += MINUTE_MS
+        self._feed(events[start:])
+
+    def _feed(self, events: np.ndarray) -> None:
+        if len(events):
+            self.kpis.apply(events)
+            self.work.apply(events)
+
+    def _sample(self, at_ms: int) -> None:
+        j = self._samples % TREND_MINUTES
+        now = self.kpis.now()
+        self._t[j] = at_ms
+        self._waiting[j] = sum(now.waiting.values())
+        if self.kpis.latest_ms >= 0:
+            t = self.kpis.table((), last=TREND_INTERVALS)
+            self._sl[j] = t.service_level[0] if len(t) else np.nan
+            self._abandon[j] = t.abandon_rate[0] if len(t) else np.nan
+        self._samples += 1
+
+    def trend(self) -> Trend:
+        n = min(self._samples, TREND_MINUTES)
+        order = (np.arange(n) + self._samples - n) % TREND_MINUTES
+        return Trend(at_ms=self._t[order], waiting=self._waiting[order],
+                     service_level=self._sl[order], abandon_rate=self._abandon[order])
+
+    def wallboard(self) -> Wallboard:
+        at = self.kpis.latest_ms
+        day = local_midnight_ms(max(at, 0), self.timezone)
+        now = self.kpis.now()
+        today = self.kpis.table(("channel",), since_ms=day) if at >= 0 else None
+        rows = {} if today is None else {int(c): i for i, c in
+                                         enumerate(today.keys["channel"].tolist())}
+        waiting: Counter[Channel] = Counter()
+        oldest: dict[Channel, int] = {}
+        lines: dict[tuple[Channel, str], list[int]] = {}
+        for qid, q in self.queues.items():
+            n = now.waiting.get(qid, 0)
+            wait = now.longest_wait_ms(qid)
+            waiting[q.channel] += n
+            oldest[q.channel] = max(oldest.get(q.channel, -1), wait)
+            line = lines.setdefault((q.channel, q.language), [0, -1])
+            line[0] += n
+            line[1] = max(line[1], wait)
+        channels = []
+        for ch in sorted({q.channel for q in self.queues.values()} - {Channel.OUTBOUND_CALL}):
+            i = rows.get(int(ch))
+            targets = Counter(q.target_s for q in self.queues.values() if q.channel == ch)
+            target = targets.most_common(1)[0][0] if targets else DEFAULT_SLA_S.get(ch, 0)
+
+            def val(x: np.ndarray, i: int | None = i) -> float | None:
+                if i is None:
+                    return None
+                v = float(x[i])
+                return None if np.isnan(v) else v
+
+            def count(name: str, i: int | None = i) -> int:
+                return 0 if i is None else int(getattr(today, name)[i])
+
+            channels.append(ChannelFigures(
+                channel=ch, target_s=target, offered=count("offered"),
+                answered=count("answered"), answered_in_target=count("answered_in_target"),
+                abandoned=count("abandoned"), short_abandoned=count("short_abandoned"),
+                service_level=None if today is None else val(today.service_level),
+                abandon_rate=None if today is None else val(today.abandon_rate),
+                asa_s=None if today is None else val(today.asa_s),
+                waiting=waiting[ch], longest_wait_ms=oldest.get(ch, -1)))
+        queues = [QueueLine(ch, lang, n, w) for (ch, lang), (n, w) in sorted(
+            lines.items(), key=lambda kv: (kv[0][0], kv[0][1])) if ch != Channel.OUTBOUND_CALL]
+        tiles = []
+        for a in self.agents:
+            state = now.agent_state.get(a.id, AgentState.OFFLINE)
+            chans = self.work.channels(a.id) if state != AgentState.OFFLINE else ()
+            tiles.append(AgentTile(
+                id=a.id, name=a.name, languages=a.languages, state=state,
+                since_ms=now.state_since_ms.get(a.id, -1), channels=chans,
+                chats=sum(c == Channel.CHAT for c in chans)))
+        by_state = Counter(t.state for t in tiles)
+        return Wallboard(at_ms=at, timezone=self.timezone, day_start_ms=day,
+                         channels=channels, queues=queues, agents=tiles, trend=self.trend(),
+                         missed=self.missed,
+                         agents_by_state={s: by_state.get(s, 0) for s in AgentState})
+
+
+def floor_view_from_store(store: Store, timezone: str) -> FloorView:
+    """A view of the floor the store describes (its queues and agents)."""
+    languages = store.agent_languages()
+    return FloorView(
+        [QueueInfo(q, Channel(ch), lang, sla) for q, _, ch, lang, sla in store.queue_rows()],
+        [AgentInfo(a, name, languages.get(a, ())) for a, name, _, _ in store.agent_rows()],
+        timezone)
