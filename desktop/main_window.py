@@ -1,5 +1,5 @@
-"""The main window: the embedded database and the simulated floor on it. The
-wallboard (pyqtgraph) arrives as its own panel."""
+"""The main window: the wallboard, TV mode, the simulator's controls, and the
+embedded database it all reads from."""
 
 from __future__ import annotations
 
@@ -7,25 +7,31 @@ import datetime as dt
 import zoneinfo
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
     QTableView,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from core.config import Config
 from core.store import Store, StoreStats
+from core.wallboard.snapshot import Wallboard
+from core.wallboard.thresholds import Thresholds
 from desktop.channel_table import ChannelTableModel
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor
+from desktop.tv_mode import TvWindow
+from desktop.wallboard import WallboardView
 
 SPEEDS = (1.0, 10.0, 60.0, 600.0)
 
@@ -39,8 +45,13 @@ class MainWindow(QMainWindow):
         self._store = store
         self._simulation = simulation
         self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
-        self.setWindowTitle(f"Floorboard — {config.get('floor.name')}")
-        self.resize(900, 560)
+        self._name = config.get("floor.name")
+        self.thresholds = Thresholds(green=float(config.get("wallboard.sl_green")),
+                                     amber=float(config.get("wallboard.sl_amber")))
+        self._tv_page_s = int(config.get("wallboard.tv_page_s"))
+        self.tv: TvWindow | None = None
+        self.setWindowTitle(f"Floorboard — {self._name}")
+        self.resize(1500, 950)
 
         title = QLabel(config.get("floor.name"))
         font = QFont(title.font())
@@ -67,12 +78,36 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self._floor_box())
-        self.setCentralWidget(body)
+        self.wallboard = WallboardView(self._name, self.thresholds)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.wallboard, "Wallboard")
+        self.tabs.addTab(body, "Floor and database")
+        self.setCentralWidget(self.tabs)
+        self.addToolBar(self._controls())
+        view = self.menuBar().addMenu("&View")
+        self.tv_action = QAction("&TV mode", self)
+        self.tv_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.tv_action.setCheckable(True)
+        self.tv_action.toggled.connect(self.set_tv_mode)
+        view.addAction(self.tv_action)
+        self.addAction(self.tv_action)  # F11 works with the menu closed
 
         self.refresh()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(REFRESH_MS)
+
+    def _controls(self) -> QToolBar:
+        """The simulator's controls, above every tab."""
+        bar = QToolBar("Simulator")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Simulated floor: "))
+        bar.addWidget(self.sim_status)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Speed: "))
+        bar.addWidget(self.speed_box)
+        bar.addWidget(self.pause_button)
+        return bar
 
     def _floor_box(self) -> QGroupBox:
         box = self.floor_box = QGroupBox("Simulated floor")
@@ -80,18 +115,11 @@ class MainWindow(QMainWindow):
         self.sim_status = QLabel(
             "No floor connected: start one with 'floorboard simulate' or run the app "
             "without --no-simulation." if self._simulation is None else "Starting…")
-        self.sim_status.setWordWrap(True)
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.speed_box = QComboBox()
         for speed in SPEEDS:
             self.speed_box.addItem("real time" if speed == 1 else f"{speed:g}× faster", speed)
-        controls = QHBoxLayout()
-        controls.addWidget(self.sim_status, 1)
-        controls.addWidget(QLabel("Speed:"))
-        controls.addWidget(self.speed_box)
-        controls.addWidget(self.pause_button)
-        layout.addLayout(controls)
         self.channels = ChannelTableModel()
         table = QTableView()
         table.setModel(self.channels)
@@ -103,6 +131,7 @@ class MainWindow(QMainWindow):
         self.speed_box.setEnabled(enabled)
         if enabled:
             self._simulation.snapshot.connect(self.show_floor)
+            self._simulation.wallboard.connect(self.show_wallboard)
             self._simulation.failed.connect(
                 lambda msg: self.sim_status.setText(f"The simulation stopped: {msg}"))
             self.pause_button.toggled.connect(self._simulation.set_paused)
@@ -131,9 +160,36 @@ class MainWindow(QMainWindow):
             f"{snap.waiting} waiting now")
         self.channels.set_channels(snap.channels)
 
+    def show_wallboard(self, w: Wallboard) -> None:
+        self.wallboard.show_wallboard(w)
+        if self.tv is not None:
+            self.tv.show_wallboard(w)
+
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        self.thresholds = thresholds
+        self.wallboard.set_thresholds(thresholds)
+        if self.tv is not None:
+            self.tv.board.set_thresholds(thresholds)
+
+    def set_tv_mode(self, on: bool) -> None:
+        if on and self.tv is None:
+            self.tv = TvWindow(self._name, self.thresholds, self._tv_page_s)
+            self.tv.closed.connect(lambda: self.tv_action.setChecked(False))
+            if self.wallboard.latest is not None:
+                self.tv.show_wallboard(self.wallboard.latest)
+            # The whole screen the window is on, also without a window manager.
+            screen = (self.screen() or QApplication.primaryScreen()).geometry()
+            self.tv.setGeometry(screen)
+            self.tv.showFullScreen()
+        elif not on and self.tv is not None:
+            tv, self.tv = self.tv, None
+            tv.close()
+            tv.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         # Nothing may touch the store after the window is gone (its owner closes it).
         self._timer.stop()
+        self.set_tv_mode(False)
         if self._simulation is not None:
             self._simulation.stop()
         super().closeEvent(event)

@@ -1,5 +1,7 @@
-"""The simulated floor behind the window on first start: a paced simulation on its
-own thread, writing to the embedded database like a live floor would."""
+"""The floor behind the window: on first start a paced simulation on its own thread,
+writing to the embedded database like a live floor would; and on the same thread the
+wallboard's view of it, fed from the database (as any other source would feed it)
+and published a few times a second."""
 
 from __future__ import annotations
 
@@ -15,10 +17,20 @@ from core.model import Channel
 from core.simulation.demo import resume_floor
 from core.simulation.engine import ChannelSummary, Simulation
 from core.store import Store
+from core.wallboard.floor_view import FloorView, floor_view_from_store, local_midnight_ms
+from core.wallboard.missed import day_starts, heatmap, missed_by_hour
 
 log = logging.getLogger(__name__)
 
+#: The floor moves and the wallboard is published this often (4 Hz).
 TICK_MS = 250
+#: Events read before today's midnight: contacts offered yesterday and ended today.
+LOOKBACK_MS = 86_400_000
+#: The heatmap's days: today and the seven before it.
+HEATMAP_DAYS = 8
+#: Today's row of the heatmap is counted again at most this often (wall clock).
+HEATMAP_REFRESH_S = 10.0
+HEATMAP_FLOOR_MS = 900_000
 
 
 @dataclass(frozen=True)
@@ -37,10 +49,13 @@ class FloorSnapshot:
 
 class _Worker(QObject):
     snapshot = Signal(object)
+    wallboard = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, scenario: str, speed: float) -> None:
+    def __init__(self, db_path: Path, scenario: str, speed: float,
+                 clock_ms: int | None = None) -> None:
         super().__init__()
+        self._clock_ms = clock_ms
         self._db_path = db_path
         self._scenario = scenario
         self._speed = speed
@@ -48,18 +63,30 @@ class _Worker(QObject):
         self._sim: Simulation | None = None
         self._store: Store | None = None
         self._timer: QTimer | None = None
+        self._view: FloorView | None = None
+        self._seq = 0
+        self._days: list[int] = []
+        self._past_missed = None
+        self._missed_at = 0.0
+        self._missed_until = -1
 
     @Slot()
     def start(self) -> None:
         try:
             self._store = Store.open(self._db_path)
-            now = int(time.time() * 1000)
+            now = int(time.time() * 1000) if self._clock_ms is None else self._clock_ms
             # Small flushes: the window shows the floor as it moves.
             self._sim = resume_floor(self._store, self._scenario, now, flush_events=200)
             # The floor has been busy since midnight (or the last run): catch up to
             # now, then keep pace.
-            self._sim.run_until(now)
-            self._sim.flush()
+            self._open_view(self._sim.scenario.timezone, now)
+            # The floor has been busy since midnight (or the last run): catch up to
+            # now an hour at a time, showing it, then keep pace.
+            while self._sim.now < min(now, self._sim.end_ms):
+                self._sim.run_until(min(now, self._sim.now + 3_600_000))
+                self._sim.flush()
+                self._missed_at = 0.0  # caught up an hour: count the heatmap again
+                self._follow()
         except Exception as exc:  # shown to the user; the app keeps running
             log.exception("simulation failed to start")
             self.failed.emit(str(exc))
@@ -70,6 +97,50 @@ class _Worker(QObject):
         self._timer.start(TICK_MS)
         self._publish()
 
+    def _open_view(self, timezone: str, now_ms: int) -> None:
+        """The wallboard's view, fed with what the store holds of today already."""
+        store = self._store
+        self._view = floor_view_from_store(store, timezone)
+        self._seq = store.last_seq()
+        last = store.last_event_ms()
+        today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
+        self._view.apply(store.read_time_range(today - LOOKBACK_MS, (last or 0) + 1))
+        self._days = day_starts(today, HEATMAP_DAYS, timezone)
+        self._past_missed = missed_by_hour(store, self._days[0], today, timezone, self._days)
+        self._missed_at = 0.0
+        self._publish_wallboard()
+
+    def _follow(self) -> None:
+        """Feed the view what was stored since it last looked, and publish it."""
+        store, view = self._store, self._view
+        new = store.read_columns(since_seq=self._seq)
+        if len(new):
+            self._seq = int(new["seq"][-1])
+            view.apply(new)
+        self._publish_wallboard()
+
+    def _publish_wallboard(self) -> None:
+        view = self._view
+        at = view.latest_ms
+        if at >= 0:
+            today = local_midnight_ms(at, view.timezone)
+            if today != self._days[-1]:  # a new day: the heatmap moves on a row
+                self._days = day_starts(today, HEATMAP_DAYS, view.timezone)
+                self._past_missed = missed_by_hour(self._store, self._days[0], today,
+                                                   view.timezone, self._days)
+                self._missed_at = 0.0
+            wall = time.monotonic() - self._missed_at
+            # Every few seconds; sooner when the floor has moved on a quarter hour
+            # (catching up, or fast): the heatmap is a count over the store.
+            if wall >= HEATMAP_REFRESH_S or (wall >= 1.0 and at - self._missed_until
+                                              >= HEATMAP_FLOOR_MS):
+                counts = self._past_missed + missed_by_hour(
+                    self._store, today, at + 1, view.timezone, self._days)
+                view.missed = heatmap(self._days, counts, view.timezone)
+                self._missed_at = time.monotonic()
+                self._missed_until = at
+        self.wallboard.emit(view.wallboard())
+
     def _tick(self) -> None:
         sim = self._sim
         now = time.monotonic()
@@ -77,6 +148,7 @@ class _Worker(QObject):
             sim.run_until(sim.now + int((now - self._wall) * self._speed * 1000))
             sim.flush()
         self._wall = now
+        self._follow()
         self._publish()
 
     def _publish(self) -> None:
@@ -112,19 +184,23 @@ class SimulatedFloor(QObject):
     """Owns the simulation thread. Signals come back on the GUI thread."""
 
     snapshot = Signal(object)
+    wallboard = Signal(object)
     failed = Signal(str)
     _speed = Signal(float)
     _paused = Signal(bool)
     _stop = Signal()
 
     def __init__(self, db_path: Path, scenario: str = "normal_day_28", speed: float = 1.0,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, clock_ms: int | None = None) -> None:
+        """``clock_ms``: the moment to catch up to on start (default: now), e.g. a
+        busy hour for a demonstration or a test."""
         super().__init__(parent)
         self._thread = QThread()
-        self._worker = _Worker(db_path, scenario, speed)
+        self._worker = _Worker(db_path, scenario, speed, clock_ms)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._worker.snapshot.connect(self.snapshot)
+        self._worker.wallboard.connect(self.wallboard)
         self._worker.failed.connect(self.failed)
         self._speed.connect(self._worker.set_speed)
         self._paused.connect(self._worker.set_paused)

@@ -39,6 +39,16 @@ def _region(value: str) -> str | None:
     return None
 
 
+def _fraction(value: float) -> str | None:
+    if isinstance(value, bool) or not 0 <= value <= 1:
+        return f"{value!r} is not a fraction between 0 and 1 (e.g. 0.8 for 80%)"
+    return None
+
+
+def _seconds(value: int) -> str | None:
+    return None if 1 <= value <= 3600 else f"{value} s is outside 1..3600"
+
+
 def _port(value: int) -> str | None:
     return None if 0 < value < 65536 else f"port {value} is outside 1..65535"
 
@@ -55,6 +65,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "export": {
         "pseudonym_key_file": Key(str, None),
+    },
+    "wallboard": {
+        # Service level at or above sl_green is green, at or above sl_amber amber,
+        # else red.
+        "sl_green": Key((int, float), 0.80, check=_fraction),
+        "sl_amber": Key((int, float), 0.60, check=_fraction),
+        # TV mode shows each page this long.
+        "tv_page_s": Key(int, 15, check=_seconds),
     },
     "escalation.sms": {
         "url": Key(str, None),
@@ -172,11 +190,15 @@ def load_config(path: Path | str | None) -> Config:
             k = spec[key]
             # bool is an int in Python; a port of `true` is still a mistake.
             if not isinstance(value, k.type) or (isinstance(value, bool) and k.type is int):
-                expected = getattr(k.type, "__name__", str(k.type))
+                types = k.type if isinstance(k.type, tuple) else (k.type,)
+                expected = " or ".join(t.__name__ for t in types)
                 raise fail(
                     section, key, f"expected {expected}, got {type(value).__name__} {value!r}"
                 )
             if k.check and (problem := k.check(value)):
                 raise fail(section, key, problem)
             values[f"{section}.{key}"] = value
+    if values["wallboard.sl_amber"] > values["wallboard.sl_green"]:
+        raise fail("wallboard", "sl_amber", f"{values['wallboard.sl_amber']} is above "
+                   f"sl_green ({values['wallboard.sl_green']}): amber must not be above green")
     return Config(path, values)

@@ -61,6 +61,12 @@ def test_no_file_means_defaults() -> None:
         ('[floor]\nregion = "ua"\n', r"line 2: floor.region: 'ua' is not a two-letter"),
         ('[floor]\nname = \n', r"not valid TOML: .*line 2"),
         ('floor.name = 3\n', r"line 1: floor.name: expected str"),
+        ('[wallboard]\nsl_green = 80\n', r"line 2: wallboard.sl_green: 80 is not a fraction"),
+        ('[wallboard]\nsl_green = "high"\n',
+         r"line 2: wallboard.sl_green: expected int or float, got str"),
+        ('[wallboard]\nsl_green = 0.5\nsl_amber = 0.7\n',
+         r"line 3: wallboard.sl_amber: 0.7 is above sl_green \(0.5\)"),
+        ('[wallboard]\ntv_page_s = 0\n', r"line 2: wallboard.tv_page_s: 0 s is outside"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
