@@ -56,7 +56,9 @@ class ChannelCard(QFrame):
         self.detail.setText(f"offered {f.offered:,} · answered {f.answered:,}\n"
                             f"abandoned {f.abandoned - f.short_abandoned:,} "
                             f"({percent(f.abandon_rate)}) · ASA {asa}")
-        self.queue.setText(f"waiting {f.waiting} · longest {duration(f.longest_wait_ms)}")
+        self.queue.setText(f"{f.waiting} waiting\nlongest {duration(f.longest_wait_ms)}"
+                           if f.waiting else "no one waiting")
+        self.queue.setToolTip("contacts waiting now, and the longest wait among them")
         bg, fg = LEVEL_COLOUR[self.level], LEVEL_TEXT[self.level]
         self.setStyleSheet(f"ChannelCard {{ background: {bg.name()}; border-radius: 6px; }}"
                            f" QLabel {{ color: {fg.name()}; }}")

@@ -1,0 +1,88 @@
+"""Screenshots of the app for docs/screenshots (run under Xvfb at 1920x1080):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py
+
+The seeds' floor on a fresh database: the week before today simulated first (the
+heatmap's earlier rows), then today caught up to the morning's peak and paused at a
+moment with contacts waiting; the wallboard, then TV mode's pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sys
+import tempfile
+import zoneinfo
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from core.config import defaults
+from core.config.scenario import load_scenario
+from core.simulation.engine import Simulation
+from core.store import Store
+from desktop.main_window import MainWindow
+from desktop.simulated_floor import SimulatedFloor
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+TZ = "Europe/Kyiv"
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    db = Path(tempfile.mkdtemp(prefix="fb-shots-")) / "floor.sqlite"
+    store = Store.open(db)
+    tz = zoneinfo.ZoneInfo(TZ)
+    week = dataclasses.replace(load_scenario("normal_day_28"), days=7,
+                               start=dt.datetime.now(tz).date() - dt.timedelta(days=7))
+    Simulation(week, store).run()
+    peak = dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(10, 5), tz)
+    # Slow enough that a pause lands while the queue still holds who was waiting.
+    floor = SimulatedFloor(db, "normal_day_28", speed=5,
+                           clock_ms=int(peak.timestamp() * 1000))
+    window = MainWindow(store, defaults(), floor)
+    window.resize(1920, 1080)
+    window.show()
+    floor.start()
+    shots: list[tuple[str, object]] = []
+    start_ms = int(peak.timestamp() * 1000)  # caught up: the floor moves from here
+
+    def waiting() -> bool:
+        w = window.wallboard.latest
+        return w is not None and w.missed is not None and w.at_ms >= start_ms and sum(
+            c.waiting for c in w.channels) >= 2
+
+    def poll() -> None:
+        if not waiting():
+            QTimer.singleShot(100, poll)
+            return
+        window.pause_button.setChecked(True)
+        QTimer.singleShot(1500, wallboard)
+
+    def wallboard() -> None:
+        shots.append(("wallboard.png", window.grab()))
+        window.tv_action.setChecked(True)
+        QTimer.singleShot(1500, lambda: tv_page(0))
+
+    def tv_page(i: int) -> None:
+        shots.append((f"tv-mode-{i + 1}.png", window.tv.grab()))
+        if i < 2:
+            window.tv.next_page()
+            QTimer.singleShot(800, lambda: tv_page(i + 1))
+        else:
+            window.close()
+            app.quit()
+
+    QTimer.singleShot(500, poll)
+    app.exec()
+    store.close()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, pixmap in shots:
+        pixmap.save(str(OUT / name))
+        print(OUT / name)
+    return 0 if len(shots) == 4 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
