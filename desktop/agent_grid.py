@@ -5,7 +5,7 @@ pass, so a thousand tiles cost one repaint, not a thousand widgets."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.model import AgentState, Channel
@@ -22,6 +22,7 @@ class AgentGrid(QWidget):
         self.scale = scale
         self.tiles: list[AgentTile] = []
         self.at_ms = 0
+        self._cache: QPixmap | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(QSize(200, 120))
 
@@ -29,6 +30,7 @@ class AgentGrid(QWidget):
         # Offline agents last: the floor's people first.
         self.tiles = sorted(tiles, key=lambda t: (t.state == AgentState.OFFLINE, t.name))
         self.at_ms = at_ms
+        self._cache = None
         self.update()
 
     def layout_for(self, n: int) -> tuple[int, int, float, float]:
@@ -46,7 +48,23 @@ class AgentGrid(QWidget):
         return best
 
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
+        # Drawn once per new snapshot into a pixmap; a repaint in between (the
+        # wallboard is repainted far more often than the floor changes) only copies it.
+        if self._cache is None or self._cache.size() != self.size():
+            self._cache = QPixmap(self.size())
+            self._cache.fill(QColor("white"))
+            painter = QPainter(self._cache)
+            try:
+                self._paint(painter)
+            finally:
+                painter.end()
         p = QPainter(self)
+        try:
+            p.drawPixmap(0, 0, self._cache)
+        finally:
+            p.end()  # now, not whenever Python lets go of it
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         n = len(self.tiles)
         if not n:

@@ -25,6 +25,7 @@ class ChannelCard(QFrame):
         super().__init__()
         self.channel = channel
         self.level = Level.NONE
+        self._styled: Level | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
@@ -56,9 +57,13 @@ class ChannelCard(QFrame):
         self.detail.setText(f"offered {f.offered:,} · answered {f.answered:,}\n"
                             f"abandoned {f.abandoned - f.short_abandoned:,} "
                             f"({percent(f.abandon_rate)}) · ASA {asa}")
+        # Always two lines: the cards' figures stay level across the row.
         self.queue.setText(f"{f.waiting} waiting\nlongest {duration(f.longest_wait_ms)}"
-                           if f.waiting else "no one waiting")
+                           if f.waiting else "no one waiting\n ")
         self.queue.setToolTip("contacts waiting now, and the longest wait among them")
+        if self.level == self._styled:
+            return  # a style sheet is costly to apply: only when the colour changes
+        self._styled = self.level
         bg, fg = LEVEL_COLOUR[self.level], LEVEL_TEXT[self.level]
         self.setStyleSheet(f"ChannelCard {{ background: {bg.name()}; border-radius: 6px; }}"
                            f" QLabel {{ color: {fg.name()}; }}")

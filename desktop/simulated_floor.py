@@ -6,31 +6,30 @@ and published a few times a second."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from core.model import Channel
 from core.simulation.demo import resume_floor
 from core.simulation.engine import ChannelSummary, Simulation
 from core.store import Store
-from core.wallboard.floor_view import FloorView, floor_view_from_store, local_midnight_ms
-from core.wallboard.missed import day_starts, heatmap, missed_by_hour
+from core.wallboard.days import day_starts, local_midnight_ms
+from core.wallboard.floor_view import HEATMAP_DAYS, FloorView, floor_view_from_store
+from core.wallboard.missed import missed_by_hour
 
 log = logging.getLogger(__name__)
 
+GIL_SWITCH_S = 0.001
 #: The floor moves and the wallboard is published this often (4 Hz).
 TICK_MS = 250
 #: Events read before today's midnight: contacts offered yesterday and ended today.
 LOOKBACK_MS = 86_400_000
-#: The heatmap's days: today and the seven before it.
-HEATMAP_DAYS = 8
-#: Today's row of the heatmap is counted again at most this often (wall clock).
-HEATMAP_REFRESH_S = 10.0
-HEATMAP_FLOOR_MS = 900_000
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,6 @@ class _Worker(QObject):
         self._timer: QTimer | None = None
         self._view: FloorView | None = None
         self._seq = 0
-        self._days: list[int] = []
-        self._past_missed = None
-        self._missed_at = 0.0
         self._missed_until = -1
 
     @Slot()
@@ -85,8 +81,10 @@ class _Worker(QObject):
             while self._sim.now < min(now, self._sim.end_ms):
                 self._sim.run_until(min(now, self._sim.now + 3_600_000))
                 self._sim.flush()
-                self._missed_at = 0.0  # caught up an hour: count the heatmap again
                 self._follow()
+            # What start-up built stays: a full collection would otherwise walk it
+            # again and again, stopping both threads (tens of ms at 1,000 agents).
+            gc.freeze()
         except Exception as exc:  # shown to the user; the app keeps running
             log.exception("simulation failed to start")
             self.failed.emit(str(exc))
@@ -98,48 +96,32 @@ class _Worker(QObject):
         self._publish()
 
     def _open_view(self, timezone: str, now_ms: int) -> None:
-        """The wallboard's view, fed with what the store holds of today already."""
+        """The wallboard's view, fed with what the store holds of today already (and
+        the day before, for contacts offered then), and the heatmap's earlier days
+        counted once; from here on the view follows the events."""
         store = self._store
-        self._view = floor_view_from_store(store, timezone)
+        self._view = view = floor_view_from_store(store, timezone)
         self._seq = store.last_seq()
         last = store.last_event_ms()
         today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
-        self._view.apply(store.read_time_range(today - LOOKBACK_MS, (last or 0) + 1))
-        self._days = day_starts(today, HEATMAP_DAYS, timezone)
-        self._past_missed = missed_by_hour(store, self._days[0], today, timezone, self._days)
-        self._missed_at = 0.0
+        fed_from = today - LOOKBACK_MS
+        view.apply(store.read_time_range(fed_from, (last or 0) + 1))
+        days = [d for d in day_starts(today, HEATMAP_DAYS, timezone) if d < fed_from]
+        if days:
+            counts = missed_by_hour(store, days[0], fed_from, timezone, days)
+            view.earlier_missed = dict(zip(days, counts, strict=True))
         self._publish_wallboard()
 
     def _follow(self) -> None:
         """Feed the view what was stored since it last looked, and publish it."""
-        store, view = self._store, self._view
-        new = store.read_columns(since_seq=self._seq)
+        new = self._store.read_columns(since_seq=self._seq)
         if len(new):
             self._seq = int(new["seq"][-1])
-            view.apply(new)
+            self._view.apply(new)
         self._publish_wallboard()
 
     def _publish_wallboard(self) -> None:
-        view = self._view
-        at = view.latest_ms
-        if at >= 0:
-            today = local_midnight_ms(at, view.timezone)
-            if today != self._days[-1]:  # a new day: the heatmap moves on a row
-                self._days = day_starts(today, HEATMAP_DAYS, view.timezone)
-                self._past_missed = missed_by_hour(self._store, self._days[0], today,
-                                                   view.timezone, self._days)
-                self._missed_at = 0.0
-            wall = time.monotonic() - self._missed_at
-            # Every few seconds; sooner when the floor has moved on a quarter hour
-            # (catching up, or fast): the heatmap is a count over the store.
-            if wall >= HEATMAP_REFRESH_S or (wall >= 1.0 and at - self._missed_until
-                                              >= HEATMAP_FLOOR_MS):
-                counts = self._past_missed + missed_by_hour(
-                    self._store, today, at + 1, view.timezone, self._days)
-                view.missed = heatmap(self._days, counts, view.timezone)
-                self._missed_at = time.monotonic()
-                self._missed_until = at
-        self.wallboard.emit(view.wallboard())
+        self.wallboard.emit(self._view.wallboard())
 
     def _tick(self) -> None:
         sim = self._sim
@@ -174,6 +156,9 @@ class _Worker(QObject):
     def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+            # Deleted here, on its own thread: Qt refuses to stop a timer from another.
+            self._timer.setParent(None)
+            self._timer = None
         if self._sim is not None:
             self._sim.flush()
         if self._store is not None:
@@ -204,9 +189,14 @@ class SimulatedFloor(QObject):
         self._worker.failed.connect(self.failed)
         self._speed.connect(self._worker.set_speed)
         self._paused.connect(self._worker.set_paused)
-        self._stop.connect(self._worker.stop)
+        # Blocking: the worker must have stopped its timer (on its own thread) before
+        # the thread's loop is told to quit, or the timer outlives the thread.
+        self._stop.connect(self._worker.stop, Qt.ConnectionType.BlockingQueuedConnection)
 
     def start(self) -> None:
+        # Two busy Python threads now share the interpreter: hand it over every 1 ms
+        # (default 5 ms), so the GUI thread never waits long behind the floor's.
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
         self._thread.start()
 
     def set_speed(self, speed: float) -> None:

@@ -13,6 +13,7 @@ from core.wallboard.thresholds import Level, Thresholds
 from desktop.palette import LEVEL_COLOUR
 
 MINUTE_MS = 60_000
+_STEPS = [*(m * 10.0**e for e in range(7) for m in (1, 2, 5) if m * 10**e >= 5), float("inf")]
 
 
 class TrendPlots(pg.GraphicsLayoutWidget):
@@ -36,6 +37,9 @@ class TrendPlots(pg.GraphicsLayoutWidget):
                 tick_font.setPointSizeF(8 * scale)
                 plot.getAxis(axis).setTickFont(tick_font)
                 plot.getAxis(axis).setStyle(tickTextOffset=int(4 * scale))
+            # A fixed width: a tick label growing a digit must not lay the whole
+            # window out again (tens of ms on the GUI thread).
+            plot.getAxis("left").setWidth(int(44 * scale))
         self.rate_plot.setYRange(0, 100, padding=0.02)
         self.waiting = self.waiting_plot.plot(pen=pg.mkPen("#1e88e5", width=2 * scale))
         self.service_level = self.rate_plot.plot(pen=pg.mkPen("#2e7d32", width=2 * scale))
@@ -46,6 +50,7 @@ class TrendPlots(pg.GraphicsLayoutWidget):
             LEVEL_COLOUR[Level.AMBER], style=pg.QtCore.Qt.PenStyle.DashLine))
         self.rate_plot.addItem(self.green_line)
         self.rate_plot.addItem(self.amber_line)
+        self._span = 0.0
         self.set_thresholds(thresholds)
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
@@ -59,4 +64,8 @@ class TrendPlots(pg.GraphicsLayoutWidget):
         self.service_level.setData(x, 100 * trend.service_level, connect="finite")
         self.abandon.setData(x, 100 * trend.abandon_rate, connect="finite")
         top = float(np.nanmax(trend.waiting)) if len(trend.waiting) else 0.0
-        self.waiting_plot.setYRange(0, max(5.0, top * 1.15), padding=0)
+        # The range moves in steps (5, 10, 20, 50, 100, …), not with every sample.
+        span = next(s for s in _STEPS if s >= top * 1.1)
+        if span != self._span:
+            self._span = span
+            self.waiting_plot.setYRange(0, span, padding=0)

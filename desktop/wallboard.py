@@ -50,6 +50,11 @@ class StateCounts(QWidget):
             label.setFont(_font(label, 11 * scale, True))
             label.setStyleSheet(f"background: {STATE_COLOUR[s].name()}; color: "
                                 f"{STATE_TEXT[s].name()}; border-radius: 4px; padding: 2px 8px;")
+            # Wide enough for four digits: a count gaining a digit must not lay the
+            # window out again.
+            label.setFixedWidth(label.fontMetrics().horizontalAdvance(
+                f"8888 {STATE_NAME[s]}") + 20)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
             self.labels[s] = label
 
@@ -81,6 +86,9 @@ class WallboardView(QWidget):
         self.title.setFont(_font(self.title, 16 * scale, True))
         self.clock = QLabel("waiting for the floor…")
         self.clock.setFont(_font(self.clock, 14 * scale, True))
+        self.clock.setFixedWidth(self.clock.fontMetrics().horizontalAdvance(
+            "Wed 30 Sep 00:00:00 ") + 8)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.states = StateCounts(scale)
         self.cards = ChannelCards(thresholds, scale)
         self.queue_grid = QueueGrid(scale)

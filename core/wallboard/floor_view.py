@@ -3,8 +3,6 @@ turned into what the manager looks at (core.wallboard.snapshot)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +15,8 @@ from core.model import EVENT_DTYPE, AgentState, Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core.store import Store
 from core.wallboard.agent_work import AgentWork
+from core.wallboard.days import day_starts, local_day, local_midnight_ms
+from core.wallboard.missed import LiveMissed
 from core.wallboard.snapshot import (
     AgentTile,
     ChannelFigures,
@@ -27,10 +27,13 @@ from core.wallboard.snapshot import (
 )
 
 MINUTE_MS = 60_000
+DAY_MS = 86_400_000
 #: Trend lines reach this far back, one sample per minute of floor time.
 TREND_MINUTES = 120
 #: The trend's service level and abandonment are over the latest two 15 min intervals.
 TREND_INTERVALS = 2
+#: The heatmap's days: today and the seven before it.
+HEATMAP_DAYS = 8
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,6 @@ class AgentInfo:
     id: int
     name: str
     languages: tuple[str, ...]
-
-
-def local_midnight_ms(ts_ms: int, timezone: str) -> int:
-    """The start (UTC ms) of the local day holding ``ts_ms``."""
-    tz = zoneinfo.ZoneInfo(timezone)
-    day = dt.datetime.fromtimestamp(ts_ms / 1000, tz).date()
-    return int(dt.datetime.combine(day, dt.time(), tz).timestamp() * 1000)
 
 
 class FloorView:
@@ -79,7 +75,10 @@ class FloorView:
         self._abandon = np.full(TREND_MINUTES, np.nan)
         self._samples = 0
         self._next_sample_ms = -1
-        self.missed: MissedHeatmap | None = None
+        self.live_missed = LiveMissed(timezone)
+        #: Missed calls per hour of days before the events fed (local midnight, UTC
+        #: ms -> 24 counts), counted from the store; later days are followed live.
+        self.earlier_missed: dict[int, np.ndarray] = {}
 
     @property
     def latest_ms(self) -> int:
@@ -114,6 +113,7 @@ class FloorView:
         if len(events):
             self.kpis.apply(events)
             self.work.apply(events)
+            self.live_missed.apply(events)
 
     def _sample(self, at_ms: int) -> None:
         j = self._samples % TREND_MINUTES
@@ -121,9 +121,13 @@ class FloorView:
         self._t[j] = at_ms
         self._waiting[j] = sum(now.waiting.values())
         if self.kpis.latest_ms >= 0:
-            t = self.kpis.table((), last=TREND_INTERVALS)
-            self._sl[j] = t.service_level[0] if len(t) else np.nan
-            self._abandon[j] = t.abandon_rate[0] if len(t) else np.nan
+            # By channel, summed: the queue side of the live engine, which need not
+            # count the agents' open states (the floor-wide table would).
+            t = self.kpis.table(("channel",), last=TREND_INTERVALS)
+            base = int((t.offered - t.short_abandoned).sum())
+            self._sl[j] = t.answered_in_target.sum() / base if base else np.nan
+            self._abandon[j] = (t.abandoned - t.short_abandoned).sum() / base if base \
+                else np.nan
         self._samples += 1
 
     def trend(self) -> Trend:
@@ -131,6 +135,14 @@ class FloorView:
         order = (np.arange(n) + self._samples - n) % TREND_MINUTES
         return Trend(at_ms=self._t[order], waiting=self._waiting[order],
                      service_level=self._sl[order], abandon_rate=self._abandon[order])
+
+    def missed_heatmap(self, today_ms: int) -> MissedHeatmap:
+        days = day_starts(today_ms, HEATMAP_DAYS, self.timezone)
+        rows = [self.earlier_missed[d] if d in self.earlier_missed
+                else self.live_missed.day(d) for d in days]
+        return MissedHeatmap(
+            day_ms=np.array([local_day(d, self.timezone) * DAY_MS for d in days]),
+            counts=np.stack(rows))
 
     def wallboard(self) -> Wallboard:
         at = self.kpis.latest_ms
@@ -186,7 +198,7 @@ class FloorView:
         by_state = Counter(t.state for t in tiles)
         return Wallboard(at_ms=at, timezone=self.timezone, day_start_ms=day,
                          channels=channels, queues=queues, agents=tiles, trend=self.trend(),
-                         missed=self.missed,
+                         missed=self.missed_heatmap(day),
                          agents_by_state={s: by_state.get(s, 0) for s in AgentState})
 
 

@@ -10,15 +10,12 @@ import pytest
 from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
+from core.kpi.missed_calls import MissedCallSettings, missed_calls
 from core.model import AgentState, Channel, EventKind
 from core.simulation.engine import Simulation
 from core.store import Store
-from core.wallboard.floor_view import (
-    MINUTE_MS,
-    TREND_MINUTES,
-    floor_view_from_store,
-    local_midnight_ms,
-)
+from core.wallboard.days import local_midnight_ms
+from core.wallboard.floor_view import MINUTE_MS, TREND_MINUTES, floor_view_from_store
 from core.wallboard.thresholds import Level, Thresholds
 
 TZ = "Europe/Kyiv"
@@ -145,3 +142,29 @@ def test_thresholds_colour_a_service_level() -> None:
         Level.NONE, Level.GREEN, Level.GREEN, Level.AMBER, Level.AMBER, Level.RED]
     with pytest.raises(ValueError, match="amber"):
         Thresholds(green=0.5, amber=0.7)
+
+
+def test_missed_calls_by_hour_followed_live_are_kpi_5_s(day) -> None:
+    """The heatmap's live rows against the missed-calls report on the same events,
+    fed a flush at a time; a contact enqueued only after it was lost still counts."""
+    store, events, sim = day
+    view, part = _fed(store, events, sim.start_ms + 20 * 3_600_000, chunk=500)
+    report = missed_calls(part, MissedCallSettings(timezone=TZ)).by_hour()
+    want = np.zeros(24, dtype=np.int64)
+    np.add.at(want, (report.hour_ms % 86_400_000) // 3_600_000, report.missed)
+    heat = view.wallboard().missed
+    assert heat.counts.shape == (8, 24)
+    assert heat.counts[-1].tolist() == want.tolist() and want.sum() > 10
+    assert not heat.counts[:-1].any()  # no earlier days in this store
+    # Out of order: the loss reported before the contact's ENQUEUED.
+    lost = part[(part["kind"] == EventKind.ABANDONED) & (part["channel"] == Channel.PHONE)
+                & (part["interaction_id"] >= 0)][0]
+    iid = lost["interaction_id"]
+    mine = part[part["interaction_id"] == iid]
+    others = part[part["interaction_id"] != iid]
+    enq = mine[mine["kind"] == EventKind.ENQUEUED]
+    rest = mine[mine["kind"] != EventKind.ENQUEUED]
+    swapped = np.concatenate([others, rest, enq])
+    late = floor_view_from_store(store, TZ)
+    late.apply(swapped)
+    assert late.wallboard().missed.counts[-1].tolist() == want.tolist()
