@@ -5,24 +5,24 @@ pass, so a thousand tiles cost one repaint, not a thousand widgets."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QSizePolicy
 
 from core.model import AgentState, Channel
 from core.wallboard.snapshot import AgentTile
+from desktop.cached_paint import CachedPaintWidget
 from desktop.palette import CHANNEL_MARK, STATE_COLOUR, STATE_NAME, STATE_TEXT, duration
 
 #: Tiles are at least this wide (pixels, before the scale), and 5:3.
 MIN_TILE_W = 120
 
 
-class AgentGrid(QWidget):
+class AgentGrid(CachedPaintWidget):
     def __init__(self, scale: float = 1.0) -> None:
         super().__init__()
         self.scale = scale
         self.tiles: list[AgentTile] = []
         self.at_ms = 0
-        self._cache: QPixmap | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(QSize(200, 120))
 
@@ -30,8 +30,7 @@ class AgentGrid(QWidget):
         # Offline agents last: the floor's people first.
         self.tiles = sorted(tiles, key=lambda t: (t.state == AgentState.OFFLINE, t.name))
         self.at_ms = at_ms
-        self._cache = None
-        self.update()
+        self.invalidate()
 
     def layout_for(self, n: int) -> tuple[int, int, float, float]:
         """Columns, rows and tile size that fit n tiles in the widget."""
@@ -46,23 +45,6 @@ class AgentGrid(QWidget):
             if th * min(tw, th / 0.6) > best[3] * min(best[2], best[3] / 0.6):
                 best = (cols, rows, tw, th)
         return best
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
-        # Drawn once per new snapshot into a pixmap; a repaint in between (the
-        # wallboard is repainted far more often than the floor changes) only copies it.
-        if self._cache is None or self._cache.size() != self.size():
-            self._cache = QPixmap(self.size())
-            self._cache.fill(QColor("white"))
-            painter = QPainter(self._cache)
-            try:
-                self._paint(painter)
-            finally:
-                painter.end()
-        p = QPainter(self)
-        try:
-            p.drawPixmap(0, 0, self._cache)
-        finally:
-            p.end()  # now, not whenever Python lets go of it
 
     def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)

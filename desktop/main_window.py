@@ -28,6 +28,7 @@ from core.config import Config
 from core.store import Store, StoreStats
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
+from desktop.agents_panel import AgentsPanel
 from desktop.channel_table import ChannelTableModel
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor
 from desktop.tv_mode import TvWindow
@@ -79,9 +80,13 @@ class MainWindow(QMainWindow):
         layout.addLayout(form)
         layout.addWidget(self._floor_box())
         self.wallboard = WallboardView(self._name, self.thresholds)
+        self.agents = AgentsPanel()
+        self.agents.set_agents(store.agents())
         self.tabs = QTabWidget()
         self.tabs.addTab(self.wallboard, "Wallboard")
+        self.tabs.addTab(self.agents, "Agents")
         self.tabs.addTab(body, "Floor and database")
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
         self.addToolBar(self._controls())
         view = self.menuBar().addMenu("&View")
@@ -162,8 +167,20 @@ class MainWindow(QMainWindow):
 
     def show_wallboard(self, w: Wallboard) -> None:
         self.wallboard.show_wallboard(w)
+        if self.tabs.currentWidget() is self.agents:  # a hidden table needs no updates
+            self._show_agents(w)
         if self.tv is not None:
             self.tv.show_wallboard(w)
+
+    def _show_agents(self, w: Wallboard) -> None:
+        if len(w.agents) != self.agents.model.rowCount():
+            # The floor was saved (or changed) after the window opened: read it again.
+            self.agents.set_agents(self._store.agents())
+        self.agents.show_wallboard(w)
+
+    def _tab_shown(self, _: int) -> None:
+        if self.tabs.currentWidget() is self.agents and self.wallboard.latest is not None:
+            self._show_agents(self.wallboard.latest)
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
         self.thresholds = thresholds

@@ -9,10 +9,11 @@ import datetime as dt
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QSizePolicy
 
 from core.wallboard.snapshot import MissedHeatmap
+from desktop.cached_paint import CachedPaintWidget
 
 TITLE = "Missed calls by hour: today and the 7 days before"
 #: White (none) through orange to dark red (the most in any cell shown).
@@ -30,14 +31,13 @@ def cell_colour(n: int, top: int) -> QColor:
     return _blend(_LOW, _MID, f * 2) if f <= 0.5 else _blend(_MID, _HIGH, (f - 0.5) * 2)
 
 
-class MissedHeatmapView(QWidget):
+class MissedHeatmapView(CachedPaintWidget):
     def __init__(self, scale: float = 1.0) -> None:
         super().__init__()
         self.scale = scale
         self.counts = np.zeros((0, 24), dtype=np.int64)
         self.rows: list[str] = []
         self._shown = b""
-        self._cache: QPixmap | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(int(120 * scale))
 
@@ -51,25 +51,7 @@ class MissedHeatmapView(QWidget):
         self.counts = missed.counts
         days = [dt.datetime.fromtimestamp(d / 1000, dt.UTC) for d in missed.day_ms.tolist()]
         self.rows = ["today" if i == len(days) - 1 else f"{d:%a %d}" for i, d in enumerate(days)]
-        self._cache = None
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
-        # Drawn once per new snapshot into a pixmap; a repaint in between (the
-        # wallboard is repainted far more often than the floor changes) only copies it.
-        if self._cache is None or self._cache.size() != self.size():
-            self._cache = QPixmap(self.size())
-            self._cache.fill(QColor("white"))
-            painter = QPainter(self._cache)
-            try:
-                self._paint(painter)
-            finally:
-                painter.end()
-        p = QPainter(self)
-        try:
-            p.drawPixmap(0, 0, self._cache)
-        finally:
-            p.end()
+        self.invalidate()
 
     def _paint(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor("white"))

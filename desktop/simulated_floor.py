@@ -64,6 +64,7 @@ class _Worker(QObject):
         self._timer: QTimer | None = None
         self._view: FloorView | None = None
         self._seq = 0
+        self._published = 0
         self._missed_until = -1
 
     @Slot()
@@ -121,7 +122,9 @@ class _Worker(QObject):
         self._publish_wallboard()
 
     def _publish_wallboard(self) -> None:
-        self.wallboard.emit(self._view.wallboard())
+        # The agents' figures once a second, the rest at every tick.
+        self._published += 1
+        self.wallboard.emit(self._view.wallboard(with_agents=self._published % 4 == 1))
 
     def _tick(self) -> None:
         sim = self._sim

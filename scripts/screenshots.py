@@ -4,7 +4,7 @@
 
 The seeds' floor on a fresh database: the week before today simulated first (the
 heatmap's earlier rows), then today caught up to the morning's peak and paused at a
-moment with contacts waiting; the wallboard, then TV mode's pages."""
+moment with contacts waiting; the wallboard, the agents panel, then TV mode's pages."""
 
 from __future__ import annotations
 
@@ -62,6 +62,12 @@ def main() -> int:
 
     def wallboard() -> None:
         shots.append(("wallboard.png", window.grab()))
+        window.tabs.setCurrentWidget(window.agents)
+        QTimer.singleShot(1500, agents)
+
+    def agents() -> None:
+        shots.append(("agents.png", window.grab()))
+        window.tabs.setCurrentWidget(window.wallboard)
         window.tv_action.setChecked(True)
         QTimer.singleShot(1500, lambda: tv_page(0))
 
@@ -81,7 +87,7 @@ def main() -> int:
     for name, pixmap in shots:
         pixmap.save(str(OUT / name))
         print(OUT / name)
-    return 0 if len(shots) == 4 else 1
+    return 0 if len(shots) == 5 else 1
 
 
 if __name__ == "__main__":

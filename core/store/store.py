@@ -18,6 +18,9 @@ from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
     Agent,
+    AgentSkill,
+    BlendProfile,
+    Channel,
     Complaint,
     ComplaintCategory,
     ComplaintSource,
@@ -353,6 +356,23 @@ class Store:
         """(id, name, team, shift) of every agent."""
         return self._conn.execute("SELECT id, name, team, shift FROM agents ORDER BY id"
                                   ).fetchall()
+
+    def agents(self) -> list[Agent]:
+        """Every stored agent, whole: languages (primary first), skills and capacity."""
+        c = self._conn
+        langs = self.agent_languages()
+        skills: dict[int, list[AgentSkill]] = {}
+        for a, skill, level in c.execute(
+                "SELECT agent_id, skill, proficiency FROM agent_skills ORDER BY agent_id, skill"):
+            skills.setdefault(a, []).append(AgentSkill(skill, level))
+        capacity: dict[int, dict[Channel, int]] = {}
+        for a, ch, cap in c.execute("SELECT agent_id, channel, capacity FROM agent_capacity"):
+            capacity.setdefault(a, {})[Channel(ch)] = cap
+        return [Agent(id=a, name=name, languages=langs.get(a, ()),
+                      skills=tuple(skills.get(a, ())), capacity=capacity.get(a, {}),
+                      shift=shift, blend=BlendProfile(blend), team=team)
+                for a, name, team, shift, blend in c.execute(
+                    "SELECT id, name, team, shift, blend_profile FROM agents ORDER BY id")]
 
     def agent_languages(self) -> dict[int, tuple[str, ...]]:
         """Each agent's languages, the primary first."""

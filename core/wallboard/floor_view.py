@@ -19,6 +19,7 @@ from core.wallboard.days import day_starts, local_day, local_midnight_ms
 from core.wallboard.missed import LiveMissed
 from core.wallboard.snapshot import (
     AgentTile,
+    AgentToday,
     ChannelFigures,
     MissedHeatmap,
     QueueLine,
@@ -79,6 +80,7 @@ class FloorView:
         #: Missed calls per hour of days before the events fed (local midnight, UTC
         #: ms -> 24 counts), counted from the store; later days are followed live.
         self.earlier_missed: dict[int, np.ndarray] = {}
+        self._agent_today: dict[int, AgentToday] = {}
 
     @property
     def latest_ms(self) -> int:
@@ -144,7 +146,24 @@ class FloorView:
             day_ms=np.array([local_day(d, self.timezone) * DAY_MS for d in days]),
             counts=np.stack(rows))
 
-    def wallboard(self) -> Wallboard:
+    def agent_today(self, today_ms: int) -> dict[int, AgentToday]:
+        if self.kpis.latest_ms < 0:
+            return {}
+        t = self.kpis.table(("agent",), since_ms=today_ms)
+
+        def val(x: np.ndarray, i: int) -> float | None:
+            return None if np.isnan(x[i]) else float(x[i])
+
+        aht, occ, util, logged = t.aht_s, t.occupancy, t.utilisation, t.logged_in_ms
+        return {a: AgentToday(answered=int(t.answered[i]), conversations=int(t.talked[i]),
+                              aht_s=val(aht, i), occupancy=val(occ, i),
+                              utilisation=val(util, i), logged_in_ms=int(logged[i]))
+                for i, a in enumerate(t.keys["agent"].tolist()) if a >= 0}
+
+    def wallboard(self, with_agents: bool = True) -> Wallboard:
+        """The wallboard at the latest event. ``with_agents=False`` keeps the agents'
+        figures of the last call (they are the costliest part: the caller asks for
+        them less often)."""
         at = self.kpis.latest_ms
         day = local_midnight_ms(max(at, 0), self.timezone)
         now = self.kpis.now()
@@ -196,10 +215,13 @@ class FloorView:
                 since_ms=now.state_since_ms.get(a.id, -1), channels=chans,
                 chats=sum(c == Channel.CHAT for c in chans)))
         by_state = Counter(t.state for t in tiles)
+        if with_agents:
+            self._agent_today = self.agent_today(day)
         return Wallboard(at_ms=at, timezone=self.timezone, day_start_ms=day,
                          channels=channels, queues=queues, agents=tiles, trend=self.trend(),
                          missed=self.missed_heatmap(day),
-                         agents_by_state={s: by_state.get(s, 0) for s in AgentState})
+                         agents_by_state={s: by_state.get(s, 0) for s in AgentState},
+                         agent_today=self._agent_today)
 
 
 def floor_view_from_store(store: Store, timezone: str) -> FloorView:

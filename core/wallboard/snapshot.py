@@ -50,6 +50,20 @@ class AgentTile:
 
 
 @dataclass(frozen=True)
+class AgentToday:
+    """One agent's figures today (from the floor's local midnight; docs/kpi.md): the
+    contacts whose wait they ended by answering, the conversations they ended, and
+    their time, with what is still going on counted up to now."""
+
+    answered: int
+    conversations: int
+    aht_s: float | None  # talk + after-call work per conversation
+    occupancy: float | None
+    utilisation: float | None
+    logged_in_ms: int
+
+
+@dataclass(frozen=True)
 class Trend:
     """Samples of the last hours, one per minute of floor time, oldest first: contacts
     waiting, service level and abandonment over the latest 30 minutes (NaN: nothing
@@ -81,3 +95,6 @@ class Wallboard:
     trend: Trend
     missed: MissedHeatmap | None = None
     agents_by_state: dict[AgentState, int] = field(default_factory=dict)
+    #: By agent id; agents with nothing today are absent. Counted less often than the
+    #: rest (see FloorView.wallboard), so it may lag the other figures by a second.
+    agent_today: dict[int, AgentToday] = field(default_factory=dict)

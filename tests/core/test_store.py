@@ -437,3 +437,17 @@ def test_a_version_6_database_learns_the_outcome_dropped(db_path) -> None:
         assert c.execute("SELECT name FROM outcomes WHERE code = 11").get == "DROPPED"
         assert c.execute("SELECT name FROM schema_migrations WHERE version = 7").get == (
             "outcome DROPPED")
+
+
+def test_agents_come_back_whole(store: Store) -> None:
+    import dataclasses
+
+    from core.config.scenario import load_scenario
+
+    floor = load_scenario("normal_day_28").floor
+    store.save_floor([q.queue for q in floor.queues], floor.agents)
+    # Skills come back by name (the table keeps no order among them).
+    want = [dataclasses.replace(a, skills=tuple(sorted(a.skills, key=lambda k: k.skill)))
+            for a in sorted(floor.agents, key=lambda a: a.id)]
+    assert store.agents() == want
+    assert store.agent_languages()[floor.agents[0].id] == floor.agents[0].languages
