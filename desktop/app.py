@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication
 
@@ -13,14 +14,18 @@ from desktop.simulated_floor import SimulatedFloor
 
 
 def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28",
-            speed: float = 1.0) -> int:
+            speed: float = 1.0, problems: Sequence[str] = ()) -> int:
+    """``scenario`` None: no simulated floor; the wallboard follows the database.
+    ``problems``: what went wrong opening the inputs, shown once the window is up."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Floorboard")
-    simulation = SimulatedFloor(store.path, scenario, speed) if scenario else None
-    window = MainWindow(store, config, simulation)
+    floor = SimulatedFloor(store.path, scenario, speed,
+                           timezone=config.get("floor.timezone"))
+    window = MainWindow(store, config, floor)
     window.show()
-    if simulation is not None:
-        simulation.start()
+    floor.start()
+    for problem in problems:
+        window.show_problem(problem)
     try:
         return app.exec()
     finally:

@@ -255,7 +255,7 @@ def _program() -> str:
     return sys.argv[0] if os.path.basename(sys.argv[0]) == "floorboard" else "floorboard"
 
 
-def _cmd_run(args: argparse.Namespace, config: Config) -> int:
+def _cmd_run(args: argparse.Namespace) -> int:
     if not _has_display():
         print(
             "floorboard: no display to open a window on (DISPLAY is not set).\n"
@@ -264,24 +264,25 @@ def _cmd_run(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return EXIT_NO_DISPLAY
-    from core.store import Store
-
-    store = Store.open(_db_path(args, config))  # errors surface before any window
     from desktop.app import run_app
+    from desktop.startup import open_for_app
 
+    start = open_for_app(lambda: _config(args), lambda config: _db_path(args, config))
     scenario = None if args.no_simulation else (args.scenario or "normal_day_28")
-    return run_app(store, config, scenario, args.speed or 1.0)
+    return run_app(start.store, start.config, scenario, args.speed or 1.0, start.problems)
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        if args.command is None:  # the app: it opens whatever is wrong, and says so
+            return _cmd_run(args)
         config = _config(args)
         command = {"calls": _cmd_calls, "export": _cmd_export, "import": _cmd_import,
                    "info": _cmd_info, "kpi": _cmd_kpi, "missed": _cmd_missed,
                    "outbound": _cmd_outbound, "sales": _cmd_sales,
-                   "simulate": _cmd_simulate}.get(args.command, _cmd_run)
+                   "simulate": _cmd_simulate}[args.command]
         return command(args, config)
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
                                      amber=float(config.get("wallboard.sl_amber")))
         self._tv_page_s = int(config.get("wallboard.tv_page_s"))
         self.tv: TvWindow | None = None
+        self.problems: list[QMessageBox] = []  # the warnings open now
         self.setWindowTitle(f"Floorboard — {self._name}")
         self.resize(1500, 950)
 
@@ -117,9 +119,13 @@ class MainWindow(QMainWindow):
     def _floor_box(self) -> QGroupBox:
         box = self.floor_box = QGroupBox("Simulated floor")
         layout = QVBoxLayout(box)
+        simulating = self._simulation is not None and self._simulation.scenario is not None
         self.sim_status = QLabel(
+            "Starting…" if simulating else
+            "No simulated floor (--no-simulation): the wallboard follows the database."
+            if self._simulation is not None else
             "No floor connected: start one with 'floorboard simulate' or run the app "
-            "without --no-simulation." if self._simulation is None else "Starting…")
+            "without --no-simulation.")
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.speed_box = QComboBox()
@@ -131,14 +137,14 @@ class MainWindow(QMainWindow):
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
-        enabled = self._simulation is not None
+        enabled = self._simulation is not None and self._simulation.scenario is not None
         self.pause_button.setEnabled(enabled)
         self.speed_box.setEnabled(enabled)
+        if self._simulation is not None:  # simulating, or watching the database
+            self._simulation.wallboard.connect(self.show_wallboard)
+            self._simulation.failed.connect(self._floor_failed)
         if enabled:
             self._simulation.snapshot.connect(self.show_floor)
-            self._simulation.wallboard.connect(self.show_wallboard)
-            self._simulation.failed.connect(
-                lambda msg: self.sim_status.setText(f"The simulation stopped: {msg}"))
             self.pause_button.toggled.connect(self._simulation.set_paused)
             self.pause_button.toggled.connect(
                 lambda on: self.pause_button.setText("Resume" if on else "Pause"))
@@ -164,6 +170,23 @@ class MainWindow(QMainWindow):
             f"{snap.scenario} — floor time {when:%a %d %b %H:%M:%S} ({state}); "
             f"{snap.waiting} waiting now")
         self.channels.set_channels(snap.channels)
+
+    def _floor_failed(self, message: str) -> None:
+        self.sim_status.setText(f"The simulated floor stopped: {message}")
+        self.pause_button.setEnabled(False)
+        self.speed_box.setEnabled(False)
+        self.show_problem(f"The simulated floor could not run:\n\n{message}\n\nThe "
+                          "wallboard keeps showing what the database holds. Correct the "
+                          "scenario and start Floorboard again.")
+
+    def show_problem(self, text: str) -> None:
+        """A warning that does not stop the app (window-modal, answered with OK)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Floorboard", text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.append(box)
+        box.finished.connect(lambda _: self.problems.remove(box))
+        box.open()
 
     def show_wallboard(self, w: Wallboard) -> None:
         self.wallboard.show_wallboard(w)

@@ -51,10 +51,11 @@ class _Worker(QObject):
     wallboard = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, scenario: str, speed: float,
-                 clock_ms: int | None = None) -> None:
+    def __init__(self, db_path: Path, scenario: str | None, speed: float,
+                 clock_ms: int | None = None, timezone: str = "UTC") -> None:
         super().__init__()
         self._clock_ms = clock_ms
+        self._timezone = timezone
         self._db_path = db_path
         self._scenario = scenario
         self._speed = speed
@@ -65,31 +66,40 @@ class _Worker(QObject):
         self._view: FloorView | None = None
         self._seq = 0
         self._published = 0
-        self._missed_until = -1
 
     @Slot()
     def start(self) -> None:
         try:
             self._store = Store.open(self._db_path)
-            now = int(time.time() * 1000) if self._clock_ms is None else self._clock_ms
-            # Small flushes: the window shows the floor as it moves.
-            self._sim = resume_floor(self._store, self._scenario, now, flush_events=200)
-            # The floor has been busy since midnight (or the last run): catch up to
-            # now, then keep pace.
-            self._open_view(self._sim.scenario.timezone, now)
+        except Exception as exc:  # shown to the user; the app keeps running
+            log.exception("the floor's database cannot be opened")
+            self.failed.emit(str(exc))
+            return
+        now = int(time.time() * 1000) if self._clock_ms is None else self._clock_ms
+        if self._scenario is not None:
+            try:
+                # Small flushes: the window shows the floor as it moves.
+                self._sim = resume_floor(self._store, self._scenario, now,
+                                         flush_events=200)
+            except Exception as exc:  # a bad scenario: say so, and watch the store
+                log.exception("simulation failed to start")
+                self.failed.emit(str(exc))
+        try:
+            self._open_view(self._sim.scenario.timezone if self._sim else self._timezone,
+                            now)
             # The floor has been busy since midnight (or the last run): catch up to
             # now an hour at a time, showing it, then keep pace.
-            while self._sim.now < min(now, self._sim.end_ms):
+            while self._sim is not None and self._sim.now < min(now, self._sim.end_ms):
                 self._sim.run_until(min(now, self._sim.now + 3_600_000))
                 self._sim.flush()
                 self._follow()
-            # What start-up built stays: a full collection would otherwise walk it
-            # again and again, stopping both threads (tens of ms at 1,000 agents).
-            gc.freeze()
-        except Exception as exc:  # shown to the user; the app keeps running
-            log.exception("simulation failed to start")
+        except Exception as exc:
+            log.exception("the floor failed")
             self.failed.emit(str(exc))
             return
+        # What start-up built stays: a full collection would otherwise walk it again
+        # and again, stopping both threads (tens of ms at 1,000 agents).
+        gc.freeze()
         self._wall = time.monotonic()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -116,6 +126,11 @@ class _Worker(QObject):
     def _follow(self) -> None:
         """Feed the view what was stored since it last looked, and publish it."""
         new = self._store.read_columns(since_seq=self._seq)
+        if len(new) and self._view.strangers(new):
+            # A floor saved since (another program's, or a new run's): the view starts
+            # again from the store, which now knows its queues and agents.
+            self._open_view(self._view.timezone, int(new["ts_ms"].max()))
+            return
         if len(new):
             self._seq = int(new["seq"][-1])
             self._view.apply(new)
@@ -129,7 +144,7 @@ class _Worker(QObject):
     def _tick(self) -> None:
         sim = self._sim
         now = time.monotonic()
-        if not self._paused and sim.now < sim.end_ms:
+        if sim is not None and not self._paused and sim.now < sim.end_ms:
             sim.run_until(sim.now + int((now - self._wall) * self._speed * 1000))
             sim.flush()
         self._wall = now
@@ -138,6 +153,8 @@ class _Worker(QObject):
 
     def _publish(self) -> None:
         sim = self._sim
+        if sim is None:  # watching the database only
+            return
         self.snapshot.emit(FloorSnapshot(
             scenario=sim.scenario.name, sim_time_ms=sim.now, since_ms=sim.begin_ms,
             timezone=sim.scenario.timezone,
@@ -178,13 +195,17 @@ class SimulatedFloor(QObject):
     _paused = Signal(bool)
     _stop = Signal()
 
-    def __init__(self, db_path: Path, scenario: str = "normal_day_28", speed: float = 1.0,
-                 parent: QObject | None = None, clock_ms: int | None = None) -> None:
-        """``clock_ms``: the moment to catch up to on start (default: now), e.g. a
-        busy hour for a demonstration or a test."""
+    def __init__(self, db_path: Path, scenario: str | None = "normal_day_28",
+                 speed: float = 1.0, parent: QObject | None = None,
+                 clock_ms: int | None = None, timezone: str = "UTC") -> None:
+        """``scenario``: None watches the database without simulating (the wallboard
+        follows whatever writes to it). ``clock_ms``: the moment to catch up to on
+        start (default: now), e.g. a busy hour for a demonstration or a test.
+        ``timezone``: the floor's, when no scenario says it."""
         super().__init__(parent)
+        self.scenario = scenario
         self._thread = QThread()
-        self._worker = _Worker(db_path, scenario, speed, clock_ms)
+        self._worker = _Worker(db_path, scenario, speed, clock_ms, timezone)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._worker.snapshot.connect(self.snapshot)

@@ -62,6 +62,7 @@ class FloorView:
         self.timezone = timezone
         self.queues = {q.id: q for q in queues}
         self.agents = list(agents)
+        self._agent_ids = {a.id for a in self.agents}
         extra = {} if short_abandon_ms is None else {"short_abandon_ms": short_abandon_ms}
         self.settings = KpiSettings(target_ms={q.id: q.target_s * 1000 for q in queues},
                                     language={q.id: q.language for q in queues},
@@ -85,6 +86,13 @@ class FloorView:
     @property
     def latest_ms(self) -> int:
         return self.kpis.latest_ms
+
+    def strangers(self, events: np.ndarray) -> bool:
+        """Whether ``events`` name a queue or an agent this view does not know."""
+        queues = np.unique(events["queue_id"])
+        agents = np.unique(events["agent_id"])
+        return any(q >= 0 and q not in self.queues for q in queues.tolist()) or any(
+            a >= 0 and a not in self._agent_ids for a in agents.tolist())
 
     def apply(self, events: np.ndarray) -> None:
         """Take the next events (EVENT_DTYPE, in seq order), sampling the trend at every
