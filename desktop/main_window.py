@@ -31,7 +31,7 @@ from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
 from desktop.channel_table import ChannelTableModel
-from desktop.simulated_floor import FloorSnapshot, SimulatedFloor
+from desktop.simulated_floor import FloorSnapshot, SimulatedFloor, shipped_scenarios
 from desktop.tv_mode import TvWindow
 from desktop.wallboard import WallboardView
 
@@ -108,7 +108,10 @@ class MainWindow(QMainWindow):
         """The simulator's controls, above every tab."""
         bar = QToolBar("Simulator")
         bar.setMovable(False)
-        bar.addWidget(QLabel(" Simulated floor: "))
+        bar.addWidget(QLabel(" Scenario: "))
+        bar.addWidget(self.scenario_box)
+        bar.addWidget(self.start_button)
+        bar.addSeparator()
         bar.addWidget(self.sim_status)
         bar.addSeparator()
         bar.addWidget(QLabel(" Speed: "))
@@ -137,19 +140,22 @@ class MainWindow(QMainWindow):
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
-        enabled = self._simulation is not None and self._simulation.scenario is not None
-        self.pause_button.setEnabled(enabled)
-        self.speed_box.setEnabled(enabled)
-        if self._simulation is not None:  # simulating, or watching the database
-            self._simulation.wallboard.connect(self.show_wallboard)
-            self._simulation.failed.connect(self._floor_failed)
-        if enabled:
-            self._simulation.snapshot.connect(self.show_floor)
-            self.pause_button.toggled.connect(self._simulation.set_paused)
-            self.pause_button.toggled.connect(
-                lambda on: self.pause_button.setText("Resume" if on else "Pause"))
-            self.speed_box.currentIndexChanged.connect(
-                lambda i: self._simulation.set_speed(self.speed_box.itemData(i)))
+        self.pause_button.toggled.connect(self._set_paused)
+        self.pause_button.toggled.connect(
+            lambda on: self.pause_button.setText("Resume" if on else "Pause"))
+        self.speed_box.currentIndexChanged.connect(
+            lambda i: self._simulation and self._simulation.set_speed(self.speed_box.itemData(i)))
+        self.scenario_box = QComboBox()
+        for stem, name in shipped_scenarios():
+            self.scenario_box.addItem(name, stem)
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Run the chosen scenario on this database from the "
+                                     "last stored moment (or today's midnight)")
+        self.start_button.clicked.connect(
+            lambda: self.start_scenario(self.scenario_box.currentData()))
+        if self._simulation is not None:
+            self._attach(self._simulation)
+        self._enable_controls()
         return box
 
     def show_floor(self, snap: FloorSnapshot) -> None:
@@ -170,6 +176,46 @@ class MainWindow(QMainWindow):
             f"{snap.scenario} — floor time {when:%a %d %b %H:%M:%S} ({state}); "
             f"{snap.waiting} waiting now")
         self.channels.set_channels(snap.channels)
+
+    def _attach(self, floor: SimulatedFloor) -> None:
+        floor.wallboard.connect(self.show_wallboard)
+        floor.failed.connect(self._floor_failed)
+        floor.snapshot.connect(self.show_floor)
+        i = self.scenario_box.findData(floor.scenario)
+        if i >= 0:
+            self.scenario_box.setCurrentIndex(i)
+
+    def _enable_controls(self) -> None:
+        simulating = self._simulation is not None and self._simulation.scenario is not None
+        self.pause_button.setEnabled(simulating)
+        self.speed_box.setEnabled(simulating)
+        # A floor to start needs the thread that runs floors (not a bare window).
+        self.start_button.setEnabled(self._simulation is not None)
+        self.scenario_box.setEnabled(self._simulation is not None)
+
+    def _set_paused(self, paused: bool) -> None:
+        if self._simulation is not None:
+            self._simulation.set_paused(paused)
+
+    def start_scenario(self, scenario: str) -> None:
+        """Stop the floor running now and run ``scenario`` on the same database, from
+        where the stored events end (nothing is written twice)."""
+        old = self._simulation
+        if old is None:
+            return
+        speed = self.speed_box.currentData() or 1.0
+        old.stop()
+        for signal in (old.wallboard, old.failed, old.snapshot):
+            signal.disconnect()
+        self._simulation = SimulatedFloor(self._store.path, scenario, speed,
+                                          timezone=old.timezone, parent=self)
+        self._attach(self._simulation)
+        with QSignalBlocker(self.pause_button):
+            self.pause_button.setChecked(False)
+            self.pause_button.setText("Pause")
+        self._enable_controls()
+        self.sim_status.setText(f"Starting {self.scenario_box.currentText()}…")
+        self._simulation.start()
 
     def _floor_failed(self, message: str) -> None:
         self.sim_status.setText(f"The simulated floor stopped: {message}")

@@ -10,11 +10,13 @@ import gc
 import logging
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from core.config.scenario import SCENARIO_DIR
 from core.model import Channel
 from core.simulation.demo import resume_floor
 from core.simulation.engine import ChannelSummary, Simulation
@@ -204,6 +206,7 @@ class SimulatedFloor(QObject):
         ``timezone``: the floor's, when no scenario says it."""
         super().__init__(parent)
         self.scenario = scenario
+        self.timezone = timezone
         self._thread = QThread()
         self._worker = _Worker(db_path, scenario, speed, clock_ms, timezone)
         self._worker.moveToThread(self._thread)
@@ -234,3 +237,16 @@ class SimulatedFloor(QObject):
             self._stop.emit()
             self._thread.quit()
             self._thread.wait(5000)
+
+
+def shipped_scenarios() -> list[tuple[str, str]]:
+    """(file stem, the scenario's name) of every shipped scenario, read without
+    building them (a 10,000-agent floor takes a while)."""
+    out = []
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        try:
+            name = tomllib.loads(path.read_text(encoding="utf-8"))["scenario"]["name"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            name = path.stem
+        out.append((path.stem, str(name)))
+    return out
