@@ -31,6 +31,7 @@ from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
 from desktop.channel_table import ChannelTableModel
+from desktop.export_dialog import ExportDialog
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor, shipped_scenarios
 from desktop.tv_mode import TvWindow
 from desktop.wallboard import WallboardView
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self._simulation = simulation
         self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
         self._name = config.get("floor.name")
+        self._config = config
         self.thresholds = Thresholds(green=float(config.get("wallboard.sl_green")),
                                      amber=float(config.get("wallboard.sl_amber")))
         self._tv_page_s = int(config.get("wallboard.tv_page_s"))
@@ -91,6 +93,12 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
         self.addToolBar(self._controls())
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = QAction("&Export database…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export)
+        file_menu.addAction(self.export_action)
+        self.export_dialog: ExportDialog | None = None
         view = self.menuBar().addMenu("&View")
         self.tv_action = QAction("&TV mode", self)
         self.tv_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
@@ -176,6 +184,12 @@ class MainWindow(QMainWindow):
             f"{snap.scenario} — floor time {when:%a %d %b %H:%M:%S} ({state}); "
             f"{snap.waiting} waiting now")
         self.channels.set_channels(snap.channels)
+
+    def open_export(self) -> None:
+        if self.export_dialog is None:
+            self.export_dialog = ExportDialog(self._store.path, self._config, self)
+        self.export_dialog.show()
+        self.export_dialog.activateWindow()
 
     def _attach(self, floor: SimulatedFloor) -> None:
         floor.wallboard.connect(self.show_wallboard)

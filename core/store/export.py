@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,17 @@ class ExportReport:
     numbers_replaced: int
     secrets_scrubbed: int
     size_bytes: int
+
+
+#: progress(step, fraction of the whole export done)
+Progress = Callable[[str, float], None]
+#: Pages copied per backup step, and the share of the export the copy is counted as.
+_COPY_PAGES = 4096
+_COPY_SHARE = 0.4
+
+
+def _quiet(step: str, fraction: float) -> None:
+    pass
 
 
 def pseudonym(number: str, key: bytes, region: str) -> str:
@@ -188,9 +199,12 @@ def export_snapshot(
     region: str = "GB",
     force: bool = False,
     actor: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Write a snapshot of ``store`` to ``out``. With ``pseudonymize_key`` customer
-    numbers become keyed hashes; ``secrets`` never appear anywhere in the file."""
+    numbers become keyed hashes; ``secrets`` never appear anywhere in the file.
+    ``progress(step, fraction)`` hears what is being done and how far along (0..1)
+    the whole export is."""
     out = Path(out).expanduser().resolve()
     if out.is_dir():
         raise ExportError(f"{out}: is a folder; give the export a file name such as floor.sqlite.")
@@ -202,7 +216,8 @@ def export_snapshot(
     for leftover in (tmp, Path(f"{tmp}-journal")):
         leftover.unlink(missing_ok=True)
     try:
-        report = _write(store, tmp, out, pseudonymize_key, secrets, region)
+        report = _write(store, tmp, out, pseudonymize_key, secrets, region,
+                        progress or _quiet)
         os.replace(tmp, out)
     except apsw.Error as exc:
         raise ExportError(f"{out}: export failed ({exc}); nothing was written there.") from exc
@@ -228,15 +243,23 @@ def _write(
     key: bytes | None,
     secrets: Sequence[str],
     region: str,
+    progress: Progress,
 ) -> ExportReport:
     source = apsw.Connection(str(store.path), flags=apsw.SQLITE_OPEN_READONLY)
     source.set_busy_timeout(10_000)
     dest = apsw.Connection(str(tmp))
     try:
-        # One step copies every page under one read transaction: a consistent
-        # snapshot even while another connection or process appends.
+        # Under one read transaction, held for the whole copy: a consistent snapshot
+        # even while another connection or process appends (a backup that lets go
+        # between steps would start again on every write).
+        progress("copying the database", 0.0)
+        source.execute("BEGIN")
         with dest.backup("main", source, "main") as backup:
-            backup.step(-1)
+            while not backup.done:
+                backup.step(_COPY_PAGES)
+                total = max(backup.page_count, 1)
+                progress("copying the database", _COPY_SHARE * (1 - backup.remaining / total))
+        source.execute("COMMIT")
     finally:
         source.close()
     try:
@@ -249,13 +272,16 @@ def _write(
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         if key is not None:
+            progress("replacing customer numbers", _COPY_SHARE)
             numbers, replaced = _pseudonymize_numbers(dest, key, region)
             for table, col in schema.RAW_LINE_COLUMNS:
                 dest.execute(f"UPDATE {table} SET {col} = NULL")
         scrub = _Scrubber(secrets, numbers, region)
         dest.create_scalar_function("fb_scrub", scrub, 1, deterministic=True)
+        progress("removing secrets and numbers from the text", _COPY_SHARE + 0.1)
         for table, col in _text_columns(dest):
             dest.execute(f"UPDATE {table} SET {col} = fb_scrub({col}) WHERE {col} IS NOT NULL")
+        progress("indexing for analysts", _COPY_SHARE + 0.2)
         for sql in schema.ANALYST_INDEXES:
             dest.execute(sql)
         last_seq, events = dest.execute("SELECT coalesce(max(seq), 0), count(*) FROM events").get
@@ -275,13 +301,17 @@ def _write(
             ],
         )
         dest.execute("COMMIT")
+        progress("compacting", _COPY_SHARE + 0.35)
         dest.execute("VACUUM")
+        progress("checking the file", _COPY_SHARE + 0.5)
         check = dest.execute("PRAGMA integrity_check").get
         if check != "ok":
             raise ExportError(f"{out}: the snapshot failed its integrity check: {check}")
     finally:
         dest.close()
+    progress("checking nothing secret is left", 0.95)
     leaks = _leaks(tmp, secrets, numbers, region)
+    progress("done", 1.0)
     if leaks:
         raise ExportError(f"{out}: not written: the snapshot still held {'; '.join(leaks)}.")
     return ExportReport(

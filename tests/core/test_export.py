@@ -231,3 +231,14 @@ def test_pseudonym_key_is_created_once_and_private(tmp_path: Path) -> None:
     path.write_text("not hex")
     with pytest.raises(ExportError, match="line 1: pseudonym key is not hexadecimal"):
         load_or_create_key(path)
+
+
+def test_progress_is_told_every_step_in_order(populated_store: Store, tmp_path: Path) -> None:
+    heard: list[tuple[str, float]] = []
+    export_snapshot(populated_store, tmp_path / "out.sqlite", pseudonymize_key=b"k" * 32,
+                    progress=lambda step, f: heard.append((step, f)))
+    steps = [s for s, _ in heard]
+    assert steps[0] == "copying the database" and steps[-1] == "done"
+    assert "replacing customer numbers" in steps and "compacting" in steps
+    fractions = [f for _, f in heard]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
