@@ -7,9 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -27,8 +24,7 @@ from PySide6.QtWidgets import (
 from core.model import Agent, AgentState, BlendProfile
 from core.wallboard.snapshot import AgentToday, Wallboard
 from desktop.palette import STATE_COLOUR, STATE_NAME, STATE_TEXT, duration
-
-Index = QModelIndex | QPersistentModelIndex
+from desktop.table_model import ColumnsModel, Index
 
 COLUMNS = ("Agent", "Team", "Shift", "Blend", "Languages", "Skills", "State", "In state",
            "Answered today", "Conversations", "AHT", "Occupancy", "Utilisation",
@@ -41,7 +37,9 @@ BLEND_NAME = {BlendProfile.CARE_ONLY: "care", BlendProfile.SALES_ONLY: "sales",
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
-class AgentTableModel(QAbstractTableModel):
+class AgentTableModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self) -> None:
         super().__init__()
         self._agents: list[Agent] = []
@@ -70,17 +68,8 @@ class AgentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, LIVE_FROM),
                                   self.index(len(self._agents) - 1, len(COLUMNS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._agents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._agents)
 
     def state_of(self, row: int) -> AgentState:
         return self._state.get(self._agents[row].id, (AgentState.OFFLINE, -1))[0]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from core.model import Channel
 from core.simulation.engine import ChannelSummary
+from desktop.table_model import ColumnsModel, Index
 
 COLUMNS = ("Channel", "Arrived", "Answered", "Abandoned", "Missed %", "Service level %",
            "ASA s")
@@ -16,10 +17,11 @@ _ORDER = list(Channel)
 # Thresholds a floor manager reads at a glance; KPI targets come with the KPI engine.
 _GOOD, _WARN = 0.80, 0.60
 
-Index = QModelIndex | QPersistentModelIndex
 
 
-class ChannelTableModel(QAbstractTableModel):
+class ChannelTableModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[tuple[Channel, ChannelSummary]] = []
@@ -36,17 +38,8 @@ class ChannelTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, 1),
                                       self.index(len(rows) - 1, len(COLUMNS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Return "" rather than None for empty cells: see SETUP-NOTES on PySide6 and None.
