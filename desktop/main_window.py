@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self._tv_page_s = int(config.get("wallboard.tv_page_s"))
         self.tv: TvWindow | None = None
         self.problems: list[QMessageBox] = []  # the warnings open now
+        self.last_floor: FloorSnapshot | None = None
         self.setWindowTitle(f"Floorboard — {self._name}")
         self.resize(1500, 950)
 
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         return box
 
     def show_floor(self, snap: FloorSnapshot) -> None:
+        self.last_floor = snap
         # One clock on screen: the floor's time zone.
         self._tz = zoneinfo.ZoneInfo(snap.timezone)
         if self.speed_box.findData(snap.speed) < 0:
