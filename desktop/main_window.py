@@ -32,6 +32,7 @@ from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
 from desktop.channel_table import ChannelTableModel
 from desktop.export_dialog import ExportDialog
+from desktop.kpi_reports import KpiReportsPanel
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor, shipped_scenarios
 from desktop.tv_mode import TvWindow
 from desktop.wallboard import WallboardView
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.wallboard, "Wallboard")
         self.tabs.addTab(self.agents, "Agents")
+        self.reports = KpiReportsPanel(store, config.get("floor.timezone"),
+                                       config.get("floor.region"))
+        self.tabs.addTab(self.reports, "KPI reports")
         self.tabs.addTab(body, "Floor and database")
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
@@ -171,6 +175,7 @@ class MainWindow(QMainWindow):
         self.last_floor = snap
         # One clock on screen: the floor's time zone.
         self._tz = zoneinfo.ZoneInfo(snap.timezone)
+        self.reports.set_timezone(snap.timezone)
         if self.speed_box.findData(snap.speed) < 0:
             self.speed_box.addItem(f"{snap.speed:g}× faster", snap.speed)
         with QSignalBlocker(self.speed_box):
@@ -294,6 +299,7 @@ class MainWindow(QMainWindow):
         self.set_tv_mode(False)
         if self._simulation is not None:
             self._simulation.stop()
+        self.reports.wait_done()
         super().closeEvent(event)
 
     def refresh(self) -> None:

@@ -4,7 +4,8 @@
 
 The seeds' floor on a fresh database: the week before today simulated first (the
 heatmap's earlier rows), then today caught up to the morning's peak and paused at a
-moment with contacts waiting; the wallboard, the agents panel, then TV mode's pages."""
+moment with contacts waiting; the wallboard, the agents panel, the week's KPI report
+by agent with the saboteur's contacts open, then TV mode's pages."""
 
 from __future__ import annotations
 
@@ -67,6 +68,26 @@ def main() -> int:
 
     def agents() -> None:
         shots.append(("agents.png", window.grab()))
+        panel = window.reports
+        window.tabs.setCurrentWidget(panel)
+        panel.grouping.setCurrentIndex(0)  # by agent
+        panel.set_days(6, 7)  # the last 7 days: enough dials to judge the saboteur
+        panel.shown.connect(report_shown)
+        panel.run_button.click()
+
+    def report_shown() -> None:
+        panel = window.reports
+        if not panel.contacts:
+            # The report is in: open the flagged saboteur's row, to show drill-down.
+            row = next((i for i, r in enumerate(panel.report.rows)
+                        if "sabotage" in str(r["flags"])), 0)
+            panel.table.selectRow(panel.proxy.mapFromSource(panel.model.index(row, 0)).row())
+            return
+        panel.shown.disconnect(report_shown)
+        QTimer.singleShot(500, report)
+
+    def report() -> None:
+        shots.append(("kpi-report.png", window.grab()))
         window.tabs.setCurrentWidget(window.wallboard)
         window.tv_action.setChecked(True)
         QTimer.singleShot(1500, lambda: tv_page(0))
@@ -87,7 +108,7 @@ def main() -> int:
     for name, pixmap in shots:
         pixmap.save(str(OUT / name))
         print(OUT / name)
-    return 0 if len(shots) == 5 else 1
+    return 0 if len(shots) == 6 else 1
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ nothing). Money is in currency units with two decimals (a JSON number)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
@@ -50,6 +49,7 @@ from core.kpi.report import (
     spread_dicts,
 )
 from core.kpi.sales import GROUPINGS, SalesSettings, sales_report
+from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
 from core.phone_numbers import NumberPlan
 from core.store import Store
 
@@ -148,20 +148,6 @@ def _json_safe(x: object) -> object:
     return x
 
 
-def _cell(v: object) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float) and math.isinf(v):
-        return "> 86400"
-    if isinstance(v, Decimal):
-        return f"{v:,.2f}"
-    return str(v)
-
-
 def emit(out: Output, fmt: str) -> int:
     """Print ``out`` as a table, CSV or JSON on stdout; the exit status."""
     if fmt == "json":
@@ -169,10 +155,7 @@ def emit(out: Output, fmt: str) -> int:
                   sys.stdout, indent=1, allow_nan=False)
         print()
     elif fmt == "csv":
-        if out.rows:
-            w = csv.DictWriter(sys.stdout, fieldnames=list(out.rows[0]), lineterminator="\n")
-            w.writeheader()
-            w.writerows(out.rows)
+        write_csv(out.rows, sys.stdout)
     else:
         console = _Console(highlight=False)
         if not console.is_terminal:
@@ -183,13 +166,13 @@ def emit(out: Output, fmt: str) -> int:
                      if out.rows and isinstance(out.rows[0][k], str)}
         table = Table(title=out.title, show_footer=out.footer is not None)
         for k, h in present:
-            footer = "" if out.footer is None else _cell(out.footer.get(k, ""))
+            footer = "" if out.footer is None else cell_text(out.footer.get(k, ""))
             # Names stay on one line (cut short only on a very narrow terminal).
             table.add_column(h, footer=footer, no_wrap=k in text_keys,
                              justify="left" if k in text_keys else "right")
         for r in out.rows:
             # Text, not markup: a name with [brackets] is shown as it is.
-            table.add_row(*(Text(_cell(r[k])) for k, _ in present))
+            table.add_row(*(Text(cell_text(r[k])) for k, _ in present))
         console.print(table)
         if not out.rows:
             console.print(out.empty, markup=False)
@@ -209,20 +192,6 @@ def emit(out: Output, fmt: str) -> int:
 
 # -- floorboard kpi ----------------------------------------------------------------
 
-#: The table's columns (CSV and JSON have them all); agent-state ones only by agent.
-KPI_TABLE = (("offered", "offered"), ("answered", "answered"),
-             ("service_level_pct", "service\nlevel %"), ("asa_s", "ASA s"),
-             ("abandon_pct", "abandon\n%"), ("aht_s", "AHT s"),
-             ("transfer_pct", "transfer\n%"), ("fcr_pct", "FCR %"),
-             ("p90_answer_s", "p90\nanswer s"), ("longest_wait_s", "longest\nwait s"),
-             ("occupancy_pct", "occu-\npancy %"), ("utilisation_pct", "utili-\nsation %"))
-KPI_LEGEND = ("Service level: answered within the target, of offered less short "
-              "abandons. ASA: average speed of answer. AHT: talk and after-call work per "
-              "conversation. FCR: first-contact resolution. p90 answer: 90% of answered "
-              "contacts waited at most this long. Every column: --format csv or json "
-              "(docs/kpi.md).")
-
-
 def kpi_command(store: Store, by: str, interval: str, since: str | None, until: str | None,
                 fmt: str, timezone: str) -> int:
     if interval not in INTERVALS:
@@ -235,7 +204,8 @@ def kpi_command(store: Store, by: str, interval: str, since: str | None, until: 
         title=(f"KPIs by {', '.join(dims) or 'all'} ("
                + (f"{interval} intervals, " if "interval" in dims else "") + f"{timezone})"),
         rows=rows, columns=columns, empty="No contacts were resolved in this range.",
-        notes=[KPI_LEGEND] if rows else []), fmt)
+        notes=[f"{KPI_LEGEND} Every column: --format csv or json (docs/kpi.md)."]
+        if rows else []), fmt)
 
 
 # -- floorboard calls, outbound, missed --------------------------------------------

@@ -19,13 +19,15 @@ from core.config.scenario import SCENARIO_DIR, load_scenario
 from core.errors import ConfigError
 from core.kpi.batch import KpiSettings, KpiTable, contact_kpis
 from core.kpi.calls import CallReport, SpreadFlag
-from core.kpi.contacts import contact_facts
+from core.kpi.contacts import ContactFacts, contact_facts
+from core.kpi.drill_down import RowContacts
 from core.kpi.missed_calls import MissedByHour, MissedCalls, MissedCause
 from core.kpi.outbound import OutboundReport, SabotageFlag
 from core.kpi.sales import RevenueTable, SalesReport, SalesTable, revenue_table, sales_table
-from core.model import Channel, EventKind
+from core.model import Channel, EventKind, Outcome
 from core.routing.policy import FloorPolicy
 from core.store import Store
+from core_ext import kpi_kernels as K
 
 #: A contact resolved in the range may have been offered up to this long before it
 #: (an e-mail answered after days): events that far back are read too.
@@ -55,25 +57,48 @@ def settings_from_store(store: Store, timezone: str) -> KpiSettings:
         timezone=timezone)
 
 
-def kpi_report(store: Store, by: Sequence[str], interval: str = "hour",
-               since_ms: int | None = None, until_ms: int | None = None,
-               timezone: str = "UTC") -> tuple[KpiTable, list[dict[str, object]]]:
-    """The measures for [since_ms, until_ms) (default: everything stored), with the
-    wait histogram, and the same as display rows with names for ids."""
+@dataclass(frozen=True)
+class ReportFacts:
+    """What a KPI report of a range is made from: the contacts' facts read with the
+    look-back and look-ahead the range needs, the floor's settings and the range
+    [since_ms, until_ms). Kept by the desktop to drill down without reading again."""
+
+    facts: ContactFacts
+    settings: KpiSettings
+    since_ms: int
+    until_ms: int
+
+
+def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None = None,
+                 timezone: str = "UTC") -> ReportFacts | None:
+    """The facts of [since_ms, until_ms) (default: everything stored); None when the
+    store holds no events."""
     settings = settings_from_store(store, timezone)
     span = store.time_span()
     if span is None:
-        table = contact_kpis(contact_facts(store.read_columns(limit=0)), by, interval,
-                             settings, percentiles=True)
-        return table, []
+        return None
     since = span[0] if since_ms is None else since_ms
     until = span[1] + 1 if until_ms is None else until_ms
     facts = contact_facts(store.read_time_range(since - LOOKBACK_MS, until + LOOKAHEAD_MS))
     # An agent's state open at the end counts up to the latest event read; the store
     # knows the agent stayed in it at least until its next event, so up to the end.
     facts = dataclasses.replace(facts, last_ms=max(facts.last_ms, min(span[1], until)))
-    table = contact_kpis(facts, by, interval, settings, since, until, percentiles=True)
-    return table, display_rows(table, settings, store)
+    return ReportFacts(facts, settings, since, until)
+
+
+def kpi_report(store: Store, by: Sequence[str], interval: str = "hour",
+               since_ms: int | None = None, until_ms: int | None = None,
+               timezone: str = "UTC") -> tuple[KpiTable, list[dict[str, object]]]:
+    """The measures for [since_ms, until_ms) (default: everything stored), with the
+    wait histogram, and the same as display rows with names for ids."""
+    found = report_facts(store, since_ms, until_ms, timezone)
+    if found is None:
+        table = contact_kpis(contact_facts(store.read_columns(limit=0)), by, interval,
+                             settings_from_store(store, timezone), percentiles=True)
+        return table, []
+    table = contact_kpis(found.facts, by, interval, found.settings, found.since_ms,
+                         found.until_ms, percentiles=True)
+    return table, display_rows(table, found.settings, store)
 
 
 def _num(x: float, digits: int) -> float | None:
@@ -145,6 +170,62 @@ def display_rows(table: KpiTable, settings: KpiSettings, store: Store) -> list[d
             row.update(occupancy_pct=_num(100 * occupancy[i], 1),
                        utilisation_pct=_num(100 * utilisation[i], 1))
         rows.append(row)
+    return rows
+
+
+_HOW_WORDS = {K.HOW_ANSWERED: "answered", K.HOW_ABANDONED: "abandoned",
+              K.HOW_VOICEMAIL: "voicemail"}
+
+
+def drill_down_rows(store: Store, found: ReportFacts, contacts: RowContacts
+                    ) -> list[dict[str, object]]:
+    """The contacts of a report row (``row_contacts``), one dict each: when and where
+    it was offered, how its wait ended, who took it, its conversation, and what it
+    counts for in the row."""
+    f, settings = found.facts, found.settings
+    queue_name = {q: name for q, name, *_ in store.queue_rows()}
+    agent_name = {a: name for a, name, *_ in store.agent_rows()}
+    tz = zoneinfo.ZoneInfo(settings.timezone)
+    ix = contacts.index
+    ids = f.interaction_id[ix].tolist()
+    numbers = store.customer_numbers(ids)
+
+    def at(ms: int) -> str | None:
+        return (None if ms < 0 else
+                dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S"))
+
+    def seconds(ms: int) -> float | None:
+        return None if ms < 0 else round(ms / 1000, 1)
+
+    rows = []
+    for k, s in enumerate(ix.tolist()):
+        offered, resolved, ended = (int(f.offered_ms[s]), int(f.resolved_ms[s]),
+                                    int(f.ended_ms[s]))
+        how = int(f.how[s])
+        answered = how == K.HOW_ANSWERED
+        dial = int(f.channel[s]) == Channel.OUTBOUND_CALL
+        talk = ended - resolved if answered and ended >= resolved else -1
+        q, a, outcome = int(f.queue_id[s]), int(f.agent_id[s]), int(f.outcome[s])
+        counts = [w for w, yes in (("offered", contacts.counted[k]),
+                                   ("conversation", contacts.talked[k])) if yes]
+        rows.append({
+            "interaction": ids[k], "offered_at": at(offered),
+            "channel": Channel(int(f.channel[s])).name.lower() if f.channel[s] > 0 else "-",
+            "queue": queue_name.get(q, "-" if q < 0 else str(q)),
+            "language": settings.language.get(q, "-"),
+            "customer": numbers.get(ids[k]) or "-",
+            # A dial waits for the campaign, not a customer for us: no wait to show.
+            "wait_s": None if dial else seconds(
+                resolved - offered if resolved >= 0 and offered >= 0 else -1),
+            "how": "dialled" if dial and answered else _HOW_WORDS.get(how, "waiting"),
+            "agent": agent_name.get(a, "-" if a < 0 else str(a)),
+            "talk_s": seconds(talk),
+            "acw_s": seconds(int(f.acw_ms[s])) if talk >= 0 and f.acw_ms[s] > 0 else None,
+            "transfers": int(f.transfers[s]),
+            "outcome": Outcome(outcome).name.lower().replace("_", " ") if outcome > 0
+            else "-",
+            "counted_as": ", ".join(counts),
+        })
     return rows
 
 

@@ -410,6 +410,19 @@ class Store:
                 "customer_number_type": np.array(cols[5], dtype=np.int8),
                 "arrived_ms": np.array(cols[6], dtype=np.int64)}
 
+    def customer_numbers(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """The customer number of each of ``ids`` that is stored (None: not known)."""
+        out: dict[int, str | None] = {}
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        # SQLite caps a statement's parameters; a drill-down may hold thousands.
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self._conn.execute(
+                f"SELECT id, customer_number FROM interactions WHERE id IN ({marks})",
+                chunk).fetchall())
+        return out
+
     def add_interaction_array(self, items: np.ndarray, languages: Sequence[str],
                               numbers: list[str | None]) -> None:
         """Store interactions given columnar (INTERACTION_DTYPE; ``language`` indexes
