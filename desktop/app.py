@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from core.config import Config
+from core.config import Config, channel_targets_s
 from core.store import Store
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
 
 
 def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28",
-            speed: float = 1.0, problems: Sequence[str] = ()) -> int:
+            speed: float = 1.0, problems: Sequence[str] = (),
+            settings_path: Path | None = None) -> int:
     """``scenario`` None: no simulated floor; the wallboard follows the database.
-    ``problems``: what went wrong opening the inputs, shown once the window is up."""
+    ``problems``: what went wrong opening the inputs, shown once the window is up.
+    ``settings_path``: the config file the settings are saved into."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Floorboard")
     floor = SimulatedFloor(store.path, scenario, speed,
-                           timezone=config.get("floor.timezone"))
-    window = MainWindow(store, config, floor)
+                           timezone=config.get("floor.timezone"),
+                           targets=channel_targets_s(config))
+    window = MainWindow(store, config, floor, settings_path)
     window.show()
     floor.start()
     for problem in problems:

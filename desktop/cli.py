@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.config import Config, load_config
+from core.config import Config, channel_targets_s, load_config
 from core.errors import FloorboardError
 from core.paths import default_config_path, default_db_path, default_pseudonym_key_path
 
@@ -196,7 +196,8 @@ def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
 
     with Store.open(_db_path(args, config)) as store:
         return kpi_command(store, args.by, args.interval, args.since, args.until,
-                           args.format, config.get("floor.timezone"))
+                           args.format, config.get("floor.timezone"),
+                           channel_targets_s(config))
 
 
 def _cmd_calls(args: argparse.Namespace, config: Config) -> int:
@@ -269,7 +270,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     start = open_for_app(lambda: _config(args), lambda config: _db_path(args, config))
     scenario = None if args.no_simulation else (args.scenario or "normal_day_28")
-    return run_app(start.store, start.config, scenario, args.speed or 1.0, start.problems)
+    # Settings are saved into the file the user named, even one that failed to load.
+    return run_app(start.store, start.config, scenario, args.speed or 1.0, start.problems,
+                   args.config or default_config_path())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import io
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from core.kpi.flagged_report import FlaggedReport, flagged_report
 from core.kpi.intervals import INTERVALS
 from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
+from core.model import Channel
 from core.store import Store
 from desktop.table_model import ColumnsModel, Index
 
@@ -145,8 +146,10 @@ class KpiReportsPanel(QWidget):
     #: Emitted when a report or a row's contacts are shown (tests wait on it).
     shown = Signal()
 
-    def __init__(self, store: Store, timezone: str, region: str = "GB") -> None:
+    def __init__(self, store: Store, timezone: str, region: str = "GB",
+                 targets: Mapping[Channel, int] | None = None) -> None:
         super().__init__()
+        self._targets = dict(targets or {})
         self._store, self._db = store, store.path
         self._tz, self._region = zoneinfo.ZoneInfo(timezone), region
         self._pool = QThreadPool(self)
@@ -232,6 +235,10 @@ class KpiReportsPanel(QWidget):
 
     # -- the range --------------------------------------------------------------
 
+    def set_targets(self, targets: Mapping[Channel, int]) -> None:
+        """The configured service-level targets, for the reports made from now on."""
+        self._targets = dict(targets)
+
     def set_timezone(self, timezone: str) -> None:
         self._tz = zoneinfo.ZoneInfo(timezone)
 
@@ -285,11 +292,11 @@ class KpiReportsPanel(QWidget):
             return
         by = tuple(self.grouping.currentData())
         interval = self.interval.currentData()
-        db, tz, region = self._db, self._tz.key, self._region
+        db, tz, region, targets = self._db, self._tz.key, self._region, dict(self._targets)
 
         def work() -> FlaggedReport:
             with Store.open(db) as store:
-                return flagged_report(store, by, interval, since, until, tz, region)
+                return flagged_report(store, by, interval, since, until, tz, region, targets)
 
         self.status.setText("Making the report…")
         self._submit("report", work)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import Counter
+from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
@@ -12,27 +14,26 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
-    QGroupBox,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from core.config import Config
+from core.config import Config, channel_targets_s
+from core.model import Channel
+from core.paths import default_config_path
 from core.store import Store, StoreStats
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
-from desktop.channel_table import ChannelTableModel
 from desktop.export_dialog import ExportDialog
 from desktop.kpi_reports import KpiReportsPanel
+from desktop.settings_dialog import SettingsDialog
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor, shipped_scenarios
 from desktop.tv_mode import TvWindow
 from desktop.wallboard import WallboardView
@@ -44,8 +45,13 @@ REFRESH_MS = 1000
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, config: Config,
-                 simulation: SimulatedFloor | None = None) -> None:
+                 simulation: SimulatedFloor | None = None,
+                 settings_path: Path | None = None) -> None:
+        """``settings_path``: the config file File → Settings saves into (default: the
+        one ``config`` was read from, else the user's)."""
         super().__init__()
+        self.settings_path = settings_path or config.path or default_config_path()
+        self.settings_dialog: SettingsDialog | None = None
         self._store = store
         self._simulation = simulation
         self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
@@ -84,7 +90,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(body)
         layout.addWidget(title)
         layout.addLayout(form)
-        layout.addWidget(self._floor_box())
+        layout.addStretch(1)
+        self._make_controls()
         self.wallboard = WallboardView(self._name, self.thresholds)
         self.agents = AgentsPanel()
         self.agents.set_agents(store.agents())
@@ -92,7 +99,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.wallboard, "Wallboard")
         self.tabs.addTab(self.agents, "Agents")
         self.reports = KpiReportsPanel(store, config.get("floor.timezone"),
-                                       config.get("floor.region"))
+                                       config.get("floor.region"), channel_targets_s(config))
         self.tabs.addTab(self.reports, "KPI reports")
         self.tabs.addTab(body, "Floor and database")
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -103,6 +110,10 @@ class MainWindow(QMainWindow):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.open_export)
         file_menu.addAction(self.export_action)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
         self.export_dialog: ExportDialog | None = None
         view = self.menuBar().addMenu("&View")
         self.tv_action = QAction("&TV mode", self)
@@ -132,9 +143,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.pause_button)
         return bar
 
-    def _floor_box(self) -> QGroupBox:
-        box = self.floor_box = QGroupBox("Simulated floor")
-        layout = QVBoxLayout(box)
+    def _make_controls(self) -> None:
+        """The simulator's controls (shown in the toolbar)."""
         simulating = self._simulation is not None and self._simulation.scenario is not None
         self.sim_status = QLabel(
             "Starting…" if simulating else
@@ -147,12 +157,6 @@ class MainWindow(QMainWindow):
         self.speed_box = QComboBox()
         for speed in SPEEDS:
             self.speed_box.addItem("real time" if speed == 1 else f"{speed:g}× faster", speed)
-        self.channels = ChannelTableModel()
-        table = QTableView()
-        table.setModel(self.channels)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(table)
         self.pause_button.toggled.connect(self._set_paused)
         self.pause_button.toggled.connect(
             lambda on: self.pause_button.setText("Resume" if on else "Pause"))
@@ -169,7 +173,6 @@ class MainWindow(QMainWindow):
         if self._simulation is not None:
             self._attach(self._simulation)
         self._enable_controls()
-        return box
 
     def show_floor(self, snap: FloorSnapshot) -> None:
         self.last_floor = snap
@@ -183,20 +186,41 @@ class MainWindow(QMainWindow):
         when = dt.datetime.fromtimestamp(snap.sim_time_ms / 1000, self._tz)
         state = "paused" if snap.paused else (
             "real time" if snap.speed == 1 else f"{snap.speed:g}× faster")
-        since = dt.datetime.fromtimestamp(snap.since_ms / 1000, self._tz)
-        # The counts are this run's: say from when, so a restart's short table is
-        # not read as the whole day (the KPI engine will give the day from the store).
-        self.floor_box.setTitle(f"Simulated floor: counts since {since:%a %H:%M:%S}")
         self.sim_status.setText(
             f"{snap.scenario} — floor time {when:%a %d %b %H:%M:%S} ({state}); "
             f"{snap.waiting} waiting now")
-        self.channels.set_channels(snap.channels)
 
     def open_export(self) -> None:
         if self.export_dialog is None:
             self.export_dialog = ExportDialog(self._store.path, self._config, self)
         self.export_dialog.show()
         self.export_dialog.activateWindow()
+
+    def open_settings(self) -> None:
+        # The floor's own target per channel: the most common of its queues'.
+        floor: dict[Channel, int] = {}
+        counts = Counter((Channel(ch), sla) for _, _, ch, _, sla in self._store.queue_rows())
+        for (ch, sla), _ in counts.most_common():
+            floor.setdefault(ch, sla)
+        self.settings_dialog = SettingsDialog(self._config, self.settings_path, floor, self)
+        self.settings_dialog.saved.connect(self.apply_config)
+        self.settings_dialog.open()
+
+    def apply_config(self, config: Config) -> None:
+        """Settings saved: thresholds and the TV page time at once; new targets measure
+        today again (the wallboard) and the next report."""
+        before = channel_targets_s(self._config)
+        self._config = config
+        self.set_thresholds(Thresholds(green=float(config.get("wallboard.sl_green")),
+                                       amber=float(config.get("wallboard.sl_amber"))))
+        self._tv_page_s = int(config.get("wallboard.tv_page_s"))
+        if self.tv is not None:
+            self.tv.cycle.setInterval(self._tv_page_s * 1000)
+        targets = channel_targets_s(config)
+        if targets != before:
+            self.reports.set_targets(targets)
+            if self._simulation is not None:
+                self._simulation.set_targets(targets)
 
     def _attach(self, floor: SimulatedFloor) -> None:
         floor.wallboard.connect(self.show_wallboard)
@@ -229,7 +253,8 @@ class MainWindow(QMainWindow):
         for signal in (old.wallboard, old.failed, old.snapshot):
             signal.disconnect()
         self._simulation = SimulatedFloor(self._store.path, scenario, speed,
-                                          timezone=old.timezone, parent=self)
+                                          timezone=old.timezone, parent=self,
+                                          targets=old.targets)
         self._attach(self._simulation)
         with QSignalBlocker(self.pause_button):
             self.pause_button.setChecked(False)

@@ -5,13 +5,13 @@ and published a few times a second."""
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import logging
 import sys
 import time
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from core.config.scenario import SCENARIO_DIR
 from core.model import Channel
 from core.simulation.demo import resume_floor
-from core.simulation.engine import ChannelSummary, Simulation
+from core.simulation.engine import Simulation
 from core.store import Store
 from core.wallboard.days import day_starts, local_midnight_ms
 from core.wallboard.floor_view import HEATMAP_DAYS, FloorView, floor_view_from_store
@@ -45,7 +45,6 @@ class FloorSnapshot:
     speed: float
     paused: bool
     waiting: int
-    channels: dict[Channel, ChannelSummary] = field(default_factory=dict)
 
 
 class _Worker(QObject):
@@ -54,9 +53,11 @@ class _Worker(QObject):
     failed = Signal(str)
 
     def __init__(self, db_path: Path, scenario: str | None, speed: float,
-                 clock_ms: int | None = None, timezone: str = "UTC") -> None:
+                 clock_ms: int | None = None, timezone: str = "UTC",
+                 targets: Mapping[Channel, int] | None = None) -> None:
         super().__init__()
         self._clock_ms = clock_ms
+        self._targets = dict(targets or {})
         self._timezone = timezone
         self._db_path = db_path
         self._scenario = scenario
@@ -113,7 +114,7 @@ class _Worker(QObject):
         the day before, for contacts offered then), and the heatmap's earlier days
         counted once; from here on the view follows the events."""
         store = self._store
-        self._view = view = floor_view_from_store(store, timezone)
+        self._view = view = floor_view_from_store(store, timezone, self._targets)
         self._seq = store.last_seq()
         last = store.last_event_ms()
         today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
@@ -161,7 +162,6 @@ class _Worker(QObject):
             scenario=sim.scenario.name, sim_time_ms=sim.now, since_ms=sim.begin_ms,
             timezone=sim.scenario.timezone,
             speed=self._speed, paused=self._paused, waiting=sim.router.waiting,
-            channels={ch: dataclasses.replace(s) for ch, s in sim.summary.by_channel.items()},
         ))
 
     @Slot(float)
@@ -173,6 +173,15 @@ class _Worker(QObject):
     def set_paused(self, paused: bool) -> None:
         self._paused = paused
         self._publish()
+
+    @Slot(object)
+    def set_targets(self, targets: Mapping[Channel, int]) -> None:
+        self._targets = dict(targets)
+        if self._view is not None:
+            # Today's figures measured against the new targets from midnight on, as
+            # a report of today would be: the view is built again from the store.
+            now = self._sim.now if self._sim else int(time.time() * 1000)
+            self._open_view(self._view.timezone, now)
 
     @Slot()
     def stop(self) -> None:
@@ -195,20 +204,24 @@ class SimulatedFloor(QObject):
     failed = Signal(str)
     _speed = Signal(float)
     _paused = Signal(bool)
+    _targets = Signal(object)
     _stop = Signal()
 
     def __init__(self, db_path: Path, scenario: str | None = "normal_day_28",
                  speed: float = 1.0, parent: QObject | None = None,
-                 clock_ms: int | None = None, timezone: str = "UTC") -> None:
+                 clock_ms: int | None = None, timezone: str = "UTC",
+                 targets: Mapping[Channel, int] | None = None) -> None:
         """``scenario``: None watches the database without simulating (the wallboard
         follows whatever writes to it). ``clock_ms``: the moment to catch up to on
         start (default: now), e.g. a busy hour for a demonstration or a test.
-        ``timezone``: the floor's, when no scenario says it."""
+        ``timezone``: the floor's, when no scenario says it. ``targets``: the
+        configured service-level targets by channel (else each queue's own)."""
         super().__init__(parent)
         self.scenario = scenario
         self.timezone = timezone
         self._thread = QThread()
-        self._worker = _Worker(db_path, scenario, speed, clock_ms, timezone)
+        self.targets = dict(targets or {})
+        self._worker = _Worker(db_path, scenario, speed, clock_ms, timezone, targets)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._worker.snapshot.connect(self.snapshot)
@@ -216,6 +229,7 @@ class SimulatedFloor(QObject):
         self._worker.failed.connect(self.failed)
         self._speed.connect(self._worker.set_speed)
         self._paused.connect(self._worker.set_paused)
+        self._targets.connect(self._worker.set_targets)
         # Blocking: the worker must have stopped its timer (on its own thread) before
         # the thread's loop is told to quit, or the timer outlives the thread.
         self._stop.connect(self._worker.stop, Qt.ConnectionType.BlockingQueuedConnection)
@@ -231,6 +245,12 @@ class SimulatedFloor(QObject):
 
     def set_paused(self, paused: bool) -> None:
         self._paused.emit(paused)
+
+    def set_targets(self, targets: Mapping[Channel, int]) -> None:
+        """Measure against these service-level targets from now on (the wallboard's
+        day is measured again)."""
+        self.targets = dict(targets)
+        self._targets.emit(self.targets)
 
     def stop(self) -> None:
         if self._thread.isRunning():

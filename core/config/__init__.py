@@ -1,5 +1,12 @@
 """All TOML parsing and validation: the app's settings and the floor definition."""
 
-from core.config.settings import SCHEMA, Config, Key, defaults, load_config
+from core.config.settings import (
+    SCHEMA,
+    Config,
+    Key,
+    channel_targets_s,
+    defaults,
+    load_config,
+)
 
-__all__ = ["SCHEMA", "Config", "Key", "defaults", "load_config"]
+__all__ = ["SCHEMA", "Config", "Key", "channel_targets_s", "defaults", "load_config"]

@@ -14,7 +14,7 @@ import math
 import sys
 import textwrap
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,6 +50,7 @@ from core.kpi.report import (
 )
 from core.kpi.sales import GROUPINGS, SalesSettings, sales_report
 from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
+from core.model import Channel
 from core.phone_numbers import NumberPlan
 from core.store import Store
 
@@ -193,12 +194,12 @@ def emit(out: Output, fmt: str) -> int:
 # -- floorboard kpi ----------------------------------------------------------------
 
 def kpi_command(store: Store, by: str, interval: str, since: str | None, until: str | None,
-                fmt: str, timezone: str) -> int:
+                fmt: str, timezone: str, targets: Mapping[Channel, int] | None = None) -> int:
     if interval not in INTERVALS:
         raise ConfigError(f"--interval {interval!r}: one of {', '.join(INTERVALS)}")
     dims = parse_by(by)
     since_ms, until_ms = parse_range(since, until, timezone)
-    _, rows = kpi_report(store, dims, interval, since_ms, until_ms, timezone)
+    _, rows = kpi_report(store, dims, interval, since_ms, until_ms, timezone, targets)
     columns = [(d, d) for d in dims] + list(KPI_TABLE)
     return emit(Output(
         title=(f"KPIs by {', '.join(dims) or 'all'} ("

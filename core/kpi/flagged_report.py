@@ -4,7 +4,7 @@ flags marked on the rows they are about, and a row's contacts on demand."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.kpi.batch import KpiTable, contact_kpis
@@ -20,6 +20,7 @@ from core.kpi.report import (
     sabotage_dicts,
     spread_dicts,
 )
+from core.model import Channel
 from core.phone_numbers import NumberPlan
 from core.store import Store
 
@@ -83,10 +84,12 @@ def _flags(store: Store, since_ms: int, until_ms: int, region: str) -> list[Flag
 
 
 def flagged_report(store: Store, by: Sequence[str], interval: str, since_ms: int,
-                   until_ms: int, timezone: str, region: str = "GB") -> FlaggedReport:
-    """The report of [since_ms, until_ms) by ``by`` with the range's flags."""
+                   until_ms: int, timezone: str, region: str = "GB",
+                   targets: Mapping[Channel, int] | None = None) -> FlaggedReport:
+    """The report of [since_ms, until_ms) by ``by`` with the range's flags;
+    ``targets``: the configured service-level targets by channel."""
     by = tuple(by)
-    found = report_facts(store, since_ms, until_ms, timezone)
+    found = report_facts(store, since_ms, until_ms, timezone, targets)
     if found is None:
         return FlaggedReport(by, interval, since_ms, until_ms, timezone, None, None)
     table = contact_kpis(found.facts, by, interval, found.settings, since_ms, until_ms,

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +24,7 @@ from core.kpi.drill_down import RowContacts
 from core.kpi.missed_calls import MissedByHour, MissedCalls, MissedCause
 from core.kpi.outbound import OutboundReport, SabotageFlag
 from core.kpi.sales import RevenueTable, SalesReport, SalesTable, revenue_table, sales_table
+from core.kpi.targets import queue_targets_s
 from core.model import Channel, EventKind, Outcome
 from core.routing.policy import FloorPolicy
 from core.store import Store
@@ -44,11 +45,12 @@ STATE_TIMES = (("logged_in_s", "logged_in_ms"), ("available_s", "available_ms"),
                ("break_s", "break_ms"))
 
 
-def settings_from_store(store: Store, timezone: str) -> KpiSettings:
+def settings_from_store(store: Store, timezone: str,
+                        targets: Mapping[Channel, int] | None = None) -> KpiSettings:
     queues = store.queue_rows()
     agents = store.agent_rows()
     return KpiSettings(
-        target_ms={q: sla * 1000 for q, _, _, _, sla in queues},
+        target_ms={q: s * 1000 for q, s in queue_targets_s(store, targets).items()},
         language={q: lang for q, _, _, lang, _ in queues},
         # An agent without a team or shift is a group of its own, not one with the
         # contacts nobody answered.
@@ -70,10 +72,11 @@ class ReportFacts:
 
 
 def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None = None,
-                 timezone: str = "UTC") -> ReportFacts | None:
+                 timezone: str = "UTC", targets: Mapping[Channel, int] | None = None
+                 ) -> ReportFacts | None:
     """The facts of [since_ms, until_ms) (default: everything stored); None when the
-    store holds no events."""
-    settings = settings_from_store(store, timezone)
+    store holds no events. ``targets``: the configured ones (settings_from_store)."""
+    settings = settings_from_store(store, timezone, targets)
     span = store.time_span()
     if span is None:
         return None
@@ -88,13 +91,15 @@ def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None
 
 def kpi_report(store: Store, by: Sequence[str], interval: str = "hour",
                since_ms: int | None = None, until_ms: int | None = None,
-               timezone: str = "UTC") -> tuple[KpiTable, list[dict[str, object]]]:
+               timezone: str = "UTC", targets: Mapping[Channel, int] | None = None
+               ) -> tuple[KpiTable, list[dict[str, object]]]:
     """The measures for [since_ms, until_ms) (default: everything stored), with the
     wait histogram, and the same as display rows with names for ids."""
-    found = report_facts(store, since_ms, until_ms, timezone)
+    found = report_facts(store, since_ms, until_ms, timezone, targets)
     if found is None:
         table = contact_kpis(contact_facts(store.read_columns(limit=0)), by, interval,
-                             settings_from_store(store, timezone), percentiles=True)
+                             settings_from_store(store, timezone, targets),
+                             percentiles=True)
         return table, []
     table = contact_kpis(found.facts, by, interval, found.settings, found.since_ms,
                          found.until_ms, percentiles=True)

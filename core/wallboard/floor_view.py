@@ -4,13 +4,14 @@ turned into what the manager looks at (core.wallboard.snapshot)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.kpi.batch import KpiSettings
 from core.kpi.incremental import IncrementalKpis
+from core.kpi.targets import queue_targets_s
 from core.model import EVENT_DTYPE, AgentState, Channel
 from core.routing.policy import DEFAULT_SLA_S
 from core.store import Store
@@ -232,10 +233,14 @@ class FloorView:
                          agent_today=self._agent_today)
 
 
-def floor_view_from_store(store: Store, timezone: str) -> FloorView:
-    """A view of the floor the store describes (its queues and agents)."""
+def floor_view_from_store(store: Store, timezone: str,
+                          targets: Mapping[Channel, int] | None = None) -> FloorView:
+    """A view of the floor the store describes (its queues and agents); ``targets``:
+    the configured service-level targets by channel (else each queue's own)."""
     languages = store.agent_languages()
+    target = queue_targets_s(store, targets)
     return FloorView(
-        [QueueInfo(q, Channel(ch), lang, sla) for q, _, ch, lang, sla in store.queue_rows()],
+        [QueueInfo(q, Channel(ch), lang, target[q])
+         for q, _, ch, lang, _ in store.queue_rows()],
         [AgentInfo(a, name, languages.get(a, ())) for a, name, _, _ in store.agent_rows()],
         timezone)

@@ -17,9 +17,10 @@ from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
 from core.kpi.report import kpi_report, settings_from_store
-from core.model import AgentState, Outcome
+from core.model import AgentState, Channel, Outcome
 from core.simulation.engine import Simulation
 from core.store import Store
+from core_ext import kpi_kernels as K
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
 from tests.desktop.test_cli import floorboard
 
@@ -52,6 +53,28 @@ def test_json_rows_are_the_engine_s_numbers_with_names(db) -> None:
     assert [r["answered"] for r in rows] == table.answered.tolist()
     phone = rows[0]
     assert phone["service_level_pct"] == round(100 * table.service_level[0], 1)
+
+
+def test_configured_targets_measure_every_queue_of_their_channel(db, tmp_path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[floor]\ntimezone = "{TZ}"\n[targets]\nphone_s = 5\nchat_s = 60\n')
+    r = floorboard("kpi", "--db", str(db), "--config", str(config), "--by", "channel",
+                   "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = {row["channel"]: row for row in json.loads(r.stdout)}
+    default = {row["channel"]: row for row in json.loads(
+        _kpi(db, "--by", "channel", "--format", "json"))}
+    with Store.open(db) as store:
+        facts = contact_facts(store.read_columns())
+    phone = (facts.channel == int(Channel.PHONE)) & (facts.how == K.HOW_ANSWERED)
+    waits = facts.resolved_ms[phone] - facts.offered_ms[phone]
+    assert rows["phone"]["answered"] == len(waits)
+    in_target = int((waits <= 5_000).sum())
+    counted = rows["phone"]["offered"] - rows["phone"]["short_abandoned"]
+    assert rows["phone"]["service_level_pct"] == round(100 * in_target / counted, 1)
+    assert rows["phone"]["service_level_pct"] < default["phone"]["service_level_pct"]
+    assert rows["chat"]["service_level_pct"] > default["chat"]["service_level_pct"]
+    assert rows["email"] == default["email"]  # not set: each queue's own
 
 
 def test_a_range_counts_what_was_resolved_in_it(db) -> None:

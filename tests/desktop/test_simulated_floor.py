@@ -16,7 +16,7 @@ def test_the_window_shows_a_living_floor(qtbot, db_path) -> None:
         window.show()
         floor.start()
         try:
-            qtbot.waitUntil(lambda: window.channels.rowCount() >= 3, timeout=20_000)
+            qtbot.waitUntil(lambda: window.last_floor is not None, timeout=20_000)
             assert "Normal day, 28 agents" in window.sim_status.text()
             assert window.speed_box.currentData() == 600
             first = store.stats().events
