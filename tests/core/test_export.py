@@ -14,6 +14,7 @@ import pytest
 from core.errors import ExportError
 from core.phone_numbers import normalize_number
 from core.store import Store
+from core.store import export as export_module
 from core.store.export import PSEUDONYM_PREFIX, REDACTED, export_snapshot, load_or_create_key
 from tests import floor_data
 from tests.conftest import REPO
@@ -28,7 +29,13 @@ def _sqlite(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def test_snapshot_is_consistent_while_another_process_appends(tmp_path: Path) -> None:
+@pytest.mark.parametrize("copy_pages", [4096, 4])
+def test_snapshot_is_consistent_while_another_process_appends(tmp_path: Path, monkeypatch,
+                                                              copy_pages: int) -> None:
+    # 4 pages a step: the copy takes many steps (as a large database's does), each
+    # letting the writer in, and must still be one moment of the database.
+    monkeypatch.setattr(export_module, "_COPY_PAGES", copy_pages)
+    steps: list[float] = []
     db = tmp_path / "floor.sqlite"
     Store.open(db).close()
     writer = subprocess.Popen(
@@ -40,11 +47,16 @@ def test_snapshot_is_consistent_while_another_process_appends(tmp_path: Path) ->
         for _ in range(30):  # let the floor get going
             writer.stdout.readline()
         with Store.open(db) as store:
-            reports = [export_snapshot(store, tmp_path / f"snap{i}.sqlite") for i in range(3)]
+            reports = [export_snapshot(
+                store, tmp_path / f"snap{i}.sqlite",
+                progress=lambda step, f: steps.append(f) if step.startswith("copying") else None)
+                for i in range(3)]
         assert writer.poll() is None, "the writer was blocked or died during the export"
     finally:
         writer.kill()
         writer.communicate()
+    if copy_pages == 4:
+        assert len(steps) > 3 * 20, "the copy did not take many steps"
     seqs = [r.last_seq for r in reports]
     assert seqs == sorted(seqs) and seqs[0] > 0 and seqs[-1] > seqs[0], (
         "the writer made no progress between snapshots"
