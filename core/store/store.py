@@ -47,6 +47,8 @@ ROWS_PER_VALUES_STATEMENT = 1000
 
 _VALUE_COLUMNS = "ts_ms, kind, interaction_id, agent_id, queue_id, channel, value"
 _EVENT_COLUMNS = f"seq, {_VALUE_COLUMNS}"
+#: Rows fetched per query where one fetch of all would hold the GIL too long.
+_PAGE_ROWS = 16_384
 _INTERACTION_COLUMNS = ("id, channel, direction, language, queue_id, priority, customer_number,"
                         " customer_number_type, arrived_ms")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -395,20 +397,32 @@ class Store:
         """Interactions that arrived in [from_ms, to_ms), in id order, as columns: id,
         channel, direction, queue_id (-1: none), customer_number (objects: str or
         None), customer_number_type and arrived_ms."""
-        rows = self._conn.execute(
-            "SELECT id, channel, direction, coalesce(queue_id, -1), customer_number,"
-            " customer_number_type, arrived_ms FROM interactions"
-            " WHERE arrived_ms >= ? AND arrived_ms < ? ORDER BY id", (from_ms, to_ms)).fetchall()
-        cols = list(zip(*rows, strict=True)) or [()] * 7
-        number = np.empty(len(rows), dtype=object)
-        number[:] = cols[4]
-        return {"id": np.array(cols[0], dtype=np.int64),
-                "channel": np.array(cols[1], dtype=np.int16),
-                "direction": np.array(cols[2], dtype=np.int8),
-                "queue_id": np.array(cols[3], dtype=np.int32),
-                "customer_number": number,
-                "customer_number_type": np.array(cols[5], dtype=np.int8),
-                "arrived_ms": np.array(cols[6], dtype=np.int64)}
+        types = (np.int64, np.int16, np.int8, np.int32, object, np.int8, np.int64)
+        parts: list[list[np.ndarray]] = [[] for _ in types]
+        after = -(1 << 63)
+        # In pages, each made columns before the next: fetching every row at once, or
+        # turning them all into columns at once, is one C call that holds the GIL
+        # throughout, and a window drawing on another thread would wait for it.
+        while True:
+            page = self._conn.execute(
+                "SELECT id, channel, direction, coalesce(queue_id, -1), customer_number,"
+                " customer_number_type, arrived_ms FROM interactions"
+                " WHERE id > ? AND arrived_ms >= ? AND arrived_ms < ? ORDER BY id LIMIT ?",
+                (after, from_ms, to_ms, _PAGE_ROWS)).fetchall()
+            for part, col, t in zip(parts, zip(*page, strict=True), types, strict=False):
+                if t is object:  # str or None each: np.array would make them text
+                    a = np.empty(len(col), dtype=object)
+                    a[:] = col
+                    part.append(a)
+                else:
+                    part.append(np.array(col, dtype=t))
+            if len(page) < _PAGE_ROWS:
+                break
+            after = page[-1][0]
+        cols = [np.concatenate(p) if p else np.empty(0, dtype=t)
+                for p, t in zip(parts, types, strict=True)]
+        return dict(zip(("id", "channel", "direction", "queue_id", "customer_number",
+                         "customer_number_type", "arrived_ms"), cols, strict=True))
 
     def customer_numbers(self, ids: Sequence[int]) -> dict[int, str | None]:
         """The customer number of each of ``ids`` that is stored (None: not known)."""
