@@ -48,7 +48,7 @@ ROWS_PER_VALUES_STATEMENT = 1000
 _VALUE_COLUMNS = "ts_ms, kind, interaction_id, agent_id, queue_id, channel, value"
 _EVENT_COLUMNS = f"seq, {_VALUE_COLUMNS}"
 #: Rows fetched per query where one fetch of all would hold the GIL too long.
-_PAGE_ROWS = 16_384
+_PAGE_ROWS = 4_096
 _INTERACTION_COLUMNS = ("id, channel, direction, language, queue_id, priority, customer_number,"
                         " customer_number_type, arrived_ms")
 _CURRENCY = re.compile(r"[A-Z]{3}")
