@@ -255,19 +255,13 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
         # A state still open counts up to the latest event (as live), or the range's end.
         K.agent_state_time(facts.state_ms, facts.state_agent, facts.state, src, tab, tab_lo,
                            size, iv_index, slot0, since, min(until, facts.last_ms), acc)
-    used = ((acc[:, K.A_OFFERED] > 0) | (acc[:, K.A_TALKED] > 0)
-            | (acc[:, K.A_AVAILABLE:].sum(axis=1) > 0))
-    # Rows in the order of ``by``: the used cells' positions, read in that order.
-    user_axes = [layout.index(i) for i in range(len(by))]
-    where = np.nonzero(np.transpose(used.reshape(sizes), user_axes)) if by else \
-        (np.flatnonzero(used),)
-    present = (np.ravel_multi_index(tuple(where[user_axes.index(j)] for j in range(len(by))),
-                                    sizes) if by else where[0])
-    keys = {by[i]: dims[j].decode[where[user_axes.index(j)]]
-            for j, i in enumerate(layout)} if by else {}
-    return KpiTable(by=by, interval=interval, keys={d: keys[d] for d in by},
-                    measures=acc[present], agent_time=agent_time,
-                    wait_hist=hist[present] if percentiles else None)
+    # Rows in the order of ``by`` (the cells are laid out interval first).
+    user_axes = np.array([layout.index(i) for i in range(len(by))], dtype=np.int64)
+    present, coords, measures = K.used_cells(acc, size if by else np.ones(1, np.int64),
+                                             user_axes if by else np.zeros(1, np.int64))
+    keys = {d: dims[user_axes[i]].decode[coords[:, i]] for i, d in enumerate(by)}
+    return KpiTable(by=by, interval=interval, keys=keys, measures=measures,
+                    agent_time=agent_time, wait_hist=hist[present] if percentiles else None)
 
 
 def _queue_targets(by_queue: Mapping[int, int]) -> tuple[np.ndarray, int]:
