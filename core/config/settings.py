@@ -15,7 +15,8 @@ from typing import Any
 
 from core.config.toml_source import TomlReader, line_of
 from core.errors import ConfigError
-from core.model import Channel
+from core.escalation.policy import parse_contacts, parse_quiet_hours
+from core.model import Channel, ComplaintCategory
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,45 @@ def _target_s(value: int) -> str | None:
     return None if 1 <= value <= 7 * 86_400 else f"{value} s is outside 1..604800 (a week)"
 
 
+def _contacts(value: list) -> str | None:
+    try:
+        parse_contacts(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _minutes(value: int) -> str | None:
+    return None if 1 <= value <= 1440 else f"{value} min is outside 1..1440"
+
+
+def _pages(value: int) -> str | None:
+    return None if 1 <= value <= 10 else f"{value} is outside 1..10"
+
+
+def _quiet(value: str) -> str | None:
+    try:
+        parse_quiet_hours(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _days(value: float) -> str | None:
+    return None if 0 < value <= 365 else f"{value} days is outside (0, 365]"
+
+
+def _strings(value: list) -> str | None:
+    bad = [v for v in value if not isinstance(v, str)]
+    return f"{bad[0]!r} is not text (write numbers in quotes)" if bad else None
+
+
+def _categories(value: list) -> str | None:
+    names = [c.name.lower() for c in ComplaintCategory]
+    bad = [v for v in value if not isinstance(v, str) or v not in names]
+    return f"{bad[0]!r} is not one of {', '.join(names)}" if bad else None
+
+
 def _port(value: int) -> str | None:
     return None if 0 < value < 65536 else f"port {value} is outside 1..65535"
 
@@ -83,6 +123,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "sl_amber": Key((int, float), 0.60, check=_fraction),
         # TV mode shows each page this long.
         "tv_page_s": Key(int, 15, check=_seconds),
+    },
+    # Who is paged for a valid complaint and how (docs/escalation.md).
+    "escalation": {
+        "contacts": Key(list, [], check=_contacts),
+        "resend_after_min": Key(int, 5, check=_minutes),
+        "pages_per_contact": Key(int, 2, check=_pages),
+        "quiet_hours": Key(str, "", check=_quiet),
+        "duplicate_days": Key((int, float), 7, check=_days),
+        "prank_numbers": Key(list, [], check=_strings),
+        "categories": Key(list, ["harm", "billing_error", "legal_threat",
+                                 "repeated_failure"], check=_categories),
     },
     "escalation.sms": {
         "url": Key(str, None),

@@ -268,7 +268,8 @@ def _write(
         replaced = 0
         dest.execute("BEGIN")
         # The snapshot is not a live store: its rows may be rewritten below.
-        for table in (*schema.APPEND_ONLY_TABLES, *schema.V5_APPEND_ONLY_TABLES):
+        for table in (*schema.APPEND_ONLY_TABLES, *schema.V5_APPEND_ONLY_TABLES,
+                      *schema.V8_APPEND_ONLY_TABLES):
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         if key is not None:

@@ -78,6 +78,11 @@ def _v7_outcome_dropped(conn: apsw.Connection) -> None:
     _fill_lookups(conn, ("outcomes",), _V7_NEWEST)
 
 
+def _v8_escalation(conn: apsw.Connection) -> None:
+    for sql in schema.V8_ESCALATION:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
@@ -86,6 +91,8 @@ MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("imports and their rejected lines", _v5_imports),
     ("sales with amount, currency, product and partner", _v6_sales),
     ("outcome DROPPED", _v7_outcome_dropped),
+    ("escalation: triage decisions, pages and their attempts, acknowledgements",
+     _v8_escalation),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

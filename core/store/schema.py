@@ -432,3 +432,69 @@ V6_SALES = [
     LEFT JOIN agents a ON a.id = s.agent_id
     """,
 ]
+
+# Schema 8: escalation (ESC-1..4). Triage decisions and delivery attempts are records
+# of what happened, never changed; a page's state moves on (pending, sent, delivered)
+# and its attempts say how. The dedup key of a page (complaint, step) makes a page
+# written twice (after a crash) refused by the database itself.
+V8_APPEND_ONLY_TABLES = ("complaint_decisions", "page_attempts")
+
+V8_ESCALATION = [
+    """
+    CREATE TABLE complaint_decisions (
+        id           INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        decided_ms   INTEGER NOT NULL,
+        verdict      TEXT NOT NULL CHECK (verdict IN ('valid', 'not_valid', 'needs_senior')),
+        reason       TEXT NOT NULL,
+        decided_by   TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX complaint_decisions_by_complaint ON complaint_decisions (complaint_id, id)",
+    """
+    CREATE TABLE pages (
+        id           INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        step         INTEGER NOT NULL CHECK (step >= 0),
+        contact      TEXT NOT NULL,
+        channel      TEXT NOT NULL CHECK (channel IN ('sms', 'email', 'ntfy')),
+        address      TEXT NOT NULL,
+        dedup_key    TEXT NOT NULL UNIQUE,
+        text         TEXT NOT NULL,
+        ack_code     TEXT NOT NULL,
+        urgency      TEXT NOT NULL CHECK (urgency IN ('urgent', 'info')),
+        created_ms   INTEGER NOT NULL,
+        due_ms       INTEGER NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'sent', 'delivered', 'failed', 'cancelled')),
+        tries        INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT NOT NULL DEFAULT '',
+        gateway_ref  TEXT,
+        sent_ms      INTEGER,
+        delivered_ms INTEGER
+    )
+    """,
+    "CREATE INDEX pages_by_state ON pages (state, due_ms)",
+    # Triage asks whether a complaint's customer is an existing client.
+    "CREATE INDEX interactions_by_number ON interactions (customer_number, arrived_ms)"
+    " WHERE customer_number IS NOT NULL",
+    "CREATE INDEX pages_by_complaint ON pages (complaint_id, step)",
+    """
+    CREATE TABLE page_attempts (
+        id      INTEGER PRIMARY KEY,
+        page_id INTEGER NOT NULL REFERENCES pages(id),
+        at_ms   INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        detail  TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    """
+    CREATE TABLE acknowledgements (
+        complaint_id INTEGER PRIMARY KEY REFERENCES complaints(id),
+        at_ms        INTEGER NOT NULL,
+        by           TEXT NOT NULL,
+        via          TEXT NOT NULL
+    )
+    """,
+    *_append_only_triggers(V8_APPEND_ONLY_TABLES),
+]

@@ -1,0 +1,148 @@
+"""The escalation loop's decisions (no network here): triage new complaints and write
+their first page with the decision; move unacknowledged complaints up the chain;
+take acknowledgements (by code from the phone, or from the inbox); let a senior
+confirm or a manager overrule. Delivery is the sender's (core.escalation.sender)."""
+
+from __future__ import annotations
+
+from core.escalation.message import ack_code, page_text
+from core.escalation.model import Decision, Page, PageState, Urgency, Verdict
+from core.escalation.policy import EscalationPolicy
+from core.escalation.triage import TriageFacts, triage
+from core.model import Complaint, NumberType
+from core.phone_numbers import classify_number, normalize_number
+from core.store import Store
+from core.store.escalation import EscalationStore, PageDraft
+
+DAY_MS = 86_400_000
+#: Numbers a manager can call back.
+CALLABLE = frozenset({NumberType.MOBILE, NumberType.LANDLINE, NumberType.VOIP,
+                      NumberType.TOLL_FREE})
+
+
+class Escalator:
+    def __init__(self, store: Store, policy: EscalationPolicy, region: str = "GB") -> None:
+        self.db = EscalationStore(store)
+        self.policy = policy
+        self.region = region
+
+    # -- triage ------------------------------------------------------------------------
+
+    def facts(self, complaint_id: int, c: Complaint, confirmed_by: str | None = None
+              ) -> TriageFacts:
+        raw = (c.customer_number or "").strip()
+        if not raw:
+            return TriageFacts(confirmed_by=confirmed_by)
+        since = c.raised_ms - int(self.policy.rules.duplicate_days * DAY_MS)
+        return TriageFacts(
+            number=normalize_number(raw, self.region),
+            earlier_contacts=self.db.earlier_contacts(raw, c.raised_ms, c.interaction_id),
+            callable_number=classify_number(raw, self.region) in CALLABLE,
+            duplicate_of=self.db.open_complaint_of(raw, since, complaint_id),
+            confirmed_by=confirmed_by)
+
+    def triage_new(self, now_ms: int) -> list[Decision]:
+        """Decide every complaint not yet decided, in the order raised (so that the
+        first of a flood is the one that pages); each decision with its first page."""
+        out = []
+        for cid, c in self.db.undecided():
+            d = triage(cid, c, self.facts(cid, c), self.policy.rules, now_ms)
+            self.db.decide(d, self._first_pages(cid, c, d, now_ms))
+            out.append(d)
+        return out
+
+    def _first_pages(self, cid: int, c: Complaint, d: Decision, now_ms: int
+                     ) -> list[PageDraft]:
+        if not self.policy.contacts:
+            return []
+        if d.verdict is Verdict.VALID:
+            return [self._draft(cid, c, 0, Urgency.URGENT, now_ms, [])]
+        if d.verdict is Verdict.NEEDS_SENIOR:
+            # The manager hears of it, but not at night: a senior on the floor decides.
+            return [self._draft(cid, c, 0, Urgency.INFO, now_ms, [])]
+        return []
+
+    def _draft(self, cid: int, c: Complaint, step: int, urgency: Urgency, now_ms: int,
+               earlier: list[Page]) -> PageDraft:
+        contact = self.policy.contact_for(step)
+        # A way that failed for good (a wrong password, a malformed number) is not
+        # tried again for this complaint: the contact's next way is.
+        failed = {(p.channel, p.address) for p in earlier if p.state is PageState.FAILED}
+        reach = next((r for r in contact.reach if r not in failed), contact.reach[-1])
+        # One code per complaint: a reply to any of its pages acknowledges it.
+        code = earlier[0].ack_code if earlier else ack_code()
+        category = c.category.name.lower().replace("_", " ")
+        note = c.note if urgency is Urgency.URGENT else f"needs a senior's word. {c.note}"
+        text = page_text(category, c.customer_number, self.db.agent_name(c.agent_id), note,
+                         code, cid).text
+        return PageDraft(cid, step, contact.name, reach[0], reach[1], text, code, urgency,
+                         now_ms, self.policy.due_ms(urgency, now_ms))
+
+    # -- up the chain ------------------------------------------------------------------
+
+    def advance(self, now_ms: int) -> list[int]:
+        """For each valid complaint nobody acknowledged: the next page when the last
+        one went out ``resend_after`` ago, or failed for good. Returns new page ids."""
+        made = []
+        if not self.policy.contacts:
+            return made
+        for cid in self.db.unacknowledged_valid():
+            pages = [p for p in self.db.pages(cid) if p.urgency is Urgency.URGENT]
+            c = self.db.complaint(cid)
+            if not pages:
+                draft = self._draft(cid, c, 0, Urgency.URGENT, now_ms, [])
+            else:
+                last = pages[-1]
+                gone = last.state in (PageState.SENT, PageState.DELIVERED)
+                if not (last.state is PageState.FAILED or (
+                        gone and last.sent_ms is not None
+                        and now_ms - last.sent_ms >= self.policy.resend_after_ms)):
+                    continue
+                draft = self._draft(cid, c, last.step + 1, Urgency.URGENT, now_ms, pages)
+            page_id = self.db.add_page(draft)
+            if page_id is not None:
+                made.append(page_id)
+        return made
+
+    # -- people's word -----------------------------------------------------------------
+
+    def acknowledge_code(self, code: str, sender: str, now_ms: int) -> int | None:
+        """A reply to a page ("K7Q2", perhaps with words around it) from ``sender``'s
+        number: the complaint it acknowledges, or None if the code is unknown."""
+        for word in code.replace(",", " ").split():
+            cid = self.db.complaint_of_code(word)
+            if cid is not None:
+                who = self._contact_of(sender)
+                self.db.acknowledge(cid, now_ms, who, "sms")
+                return cid
+        return None
+
+    def _contact_of(self, number: str) -> str:
+        mine = normalize_number(number, self.region)
+        for contact in self.policy.contacts:
+            for _, address in contact.reach:
+                if normalize_number(address, self.region) == mine:
+                    return contact.name
+        return number
+
+    def acknowledge(self, complaint_id: int, by: str, now_ms: int) -> bool:
+        return self.db.acknowledge(complaint_id, now_ms, by, "inbox")
+
+    def confirm(self, complaint_id: int, senior: str, now_ms: int) -> Decision:
+        """A senior agent confirms a complaint: valid, and paged now."""
+        c = self.db.complaint(complaint_id)
+        d = triage(complaint_id, c, self.facts(complaint_id, c, confirmed_by=senior),
+                   self.policy.rules, now_ms)
+        pages = []
+        if d.verdict is Verdict.VALID and self.policy.contacts:
+            earlier = self.db.pages(complaint_id)
+            step = max((p.step for p in earlier), default=-1) + 1
+            pages = [self._draft(complaint_id, c, step, Urgency.URGENT, now_ms, earlier)]
+        self.db.decide(d, pages)
+        return d
+
+    def mark_not_valid(self, complaint_id: int, by: str, why: str, now_ms: int) -> Decision:
+        d = Decision(complaint_id, Verdict.NOT_VALID, (f"marked not valid by {by}: {why}",),
+                     now_ms, by)
+        self.db.decide(d)
+        return d
