@@ -10,6 +10,10 @@ QT_OFFSCREEN_DEBS := libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 li
 QT_WINDOW_DEBS := $(QT_OFFSCREEN_DEBS) xvfb xauth libxcb-cursor0 libxcb-icccm4 \
 	libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0
 
+# The real SMS gateway the escalation tests page through (Kannel, with its fake SMS
+# centre in kannel-extras).
+TEST_DEBS := kannel kannel-extras
+
 .PHONY: run test bench lint install clean
 
 install: $(STAMP)
@@ -26,7 +30,7 @@ run: $(STAMP)
 	$(VENV)/bin/floorboard $(ARGS)
 
 test: $(STAMP)
-	@scripts/ensure-debs.sh $(QT_OFFSCREEN_DEBS)
+	@scripts/ensure-debs.sh $(QT_OFFSCREEN_DEBS) $(TEST_DEBS)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 

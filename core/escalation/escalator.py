@@ -68,7 +68,7 @@ class Escalator:
         # A way that failed for good (a wrong password, a malformed number) is not
         # tried again for this complaint: the contact's next way is.
         failed = {(p.channel, p.address) for p in earlier if p.state is PageState.FAILED}
-        reach = next((r for r in contact.reach if r not in failed), contact.reach[-1])
+        reach = next((r for r in contact.reach if r not in failed), contact.reach[0])
         # One code per complaint: a reply to any of its pages acknowledges it.
         code = earlier[0].ack_code if earlier else ack_code()
         category = c.category.name.lower().replace("_", " ")
@@ -98,11 +98,24 @@ class Escalator:
                         gone and last.sent_ms is not None
                         and now_ms - last.sent_ms >= self.policy.resend_after_ms)):
                     continue
-                draft = self._draft(cid, c, last.step + 1, Urgency.URGENT, now_ms, pages)
+                step = self._next_step(last.step, pages)
+                if step is None:
+                    continue  # every way to every contact failed for good: the inbox says so
+                draft = self._draft(cid, c, step, Urgency.URGENT, now_ms, pages)
             page_id = self.db.add_page(draft)
             if page_id is not None:
                 made.append(page_id)
         return made
+
+    def _next_step(self, last: int, pages: list[Page]) -> int | None:
+        """The step after ``last`` whose contact still has a way that has not failed
+        for good; None when no contact has one."""
+        failed = {(p.channel, p.address) for p in pages if p.state is PageState.FAILED}
+        per, n = self.policy.pages_per_contact, len(self.policy.contacts)
+        for step in range(last + 1, last + 1 + per * n + 1):
+            if any(r not in failed for r in self.policy.contact_for(step).reach):
+                return step
+        return None
 
     # -- people's word -----------------------------------------------------------------
 

@@ -135,6 +135,11 @@ class EscalationStore:
                                    " ORDER BY step", (complaint_id,))
         return [_page(r) for r in rows]
 
+    def page(self, page_id: int) -> Page | None:
+        r = self._c.execute(f"SELECT {_PAGE_COLUMNS} FROM pages WHERE id = ?",
+                            (page_id,)).fetchone()
+        return None if r is None else _page(r)
+
     def due(self, now_ms: int, limit: int = 100) -> list[Page]:
         """Pending pages whose time has come, the oldest first, of complaints not yet
         acknowledged."""

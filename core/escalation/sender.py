@@ -1,0 +1,105 @@
+"""The sender loop (ESC-3): triage what was raised, move unacknowledged complaints up
+the chain, deliver the pages that are due from the outbox, and record every attempt.
+A gateway that is down is tried again with exponential backoff; a page that failed
+for good gives way to the contact's next way. Delivery reports and replies arrive
+through ``on_report`` and ``on_reply`` (the loopback listener calls them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.escalation.escalator import Escalator
+from core.escalation.gateways import Gateway
+from core.escalation.listener import Listener
+from core.escalation.model import PageChannel, PageState
+
+
+@dataclass(frozen=True)
+class Backoff:
+    first_ms: int = 5_000
+    factor: float = 2.0
+    max_ms: int = 300_000
+
+    def after(self, tries: int) -> int:
+        """The wait before the next try, after ``tries`` tries."""
+        return int(min(self.max_ms, self.first_ms * self.factor ** max(0, tries - 1)))
+
+
+#: Kannel's delivery-report types (dlr-mask bits) and what they make of a page.
+_REPORTS = {1: ("delivered", PageState.DELIVERED), 2: ("not delivered", PageState.FAILED),
+            4: ("buffered by the SMS centre", None), 8: ("accepted by the SMS centre", None),
+            16: ("rejected by the SMS centre", PageState.FAILED)}
+
+
+class Sender:
+    """``report_url``: where gateways send delivery reports, with ``{page}`` for the
+    page's id (Kannel adds the report's type for ``%d``)."""
+
+    def __init__(self, escalator: Escalator, gateways: Mapping[PageChannel, Gateway],
+                 report_url: str | None = None, backoff: Backoff = Backoff(),
+                 inbox: Listener | None = None) -> None:
+        self.escalator = escalator
+        self.inbox = inbox
+        self.db = escalator.db
+        self.gateways = dict(gateways)
+        self.report_url = report_url
+        self.backoff = backoff
+
+    def run_once(self, now_ms: int) -> int:
+        """One round; returns how many pages a gateway took."""
+        if self.inbox is not None:
+            for kind, params in self.inbox.drain():
+                self._heard(kind, params, now_ms)
+        self.escalator.triage_new(now_ms)
+        self.escalator.advance(now_ms)
+        taken = 0
+        for page in self.db.due(now_ms):
+            gateway = self.gateways.get(page.channel)
+            if gateway is None:
+                self.db.attempt(page.id, now_ms, "failed",
+                                f"no {page.channel.value} gateway is configured",
+                                state=PageState.FAILED)
+                continue
+            # Written before the gateway is asked: after a crash here the page is sent
+            # again, and the attempts show it was (the text and code are the same).
+            self.db.attempt(page.id, now_ms, "sending", f"to {page.address}")
+            url = (self.report_url.format(page=page.id)
+                   if self.report_url and page.channel is PageChannel.SMS else None)
+            result = gateway.send(page, url)
+            if result.ok:
+                taken += 1
+                self.db.attempt(page.id, now_ms, "sent", result.detail, state=PageState.SENT,
+                                gateway_ref=result.ref or None)
+            elif result.retry:
+                self.db.attempt(page.id, now_ms, "retry", result.detail,
+                                retry_at_ms=now_ms + self.backoff.after(page.tries + 1))
+            else:
+                self.db.attempt(page.id, now_ms, "failed", result.detail,
+                                state=PageState.FAILED)
+        # A way that failed for good: the contact's next way, now.
+        self.escalator.advance(now_ms)
+        return taken
+
+    def _heard(self, kind: str, params: dict[str, str], now_ms: int) -> None:
+        try:
+            if kind == "dlr":
+                self.on_report(int(params["page"]), int(params["type"]), now_ms)
+            elif kind == "mo":
+                self.on_reply(params.get("from", ""), params.get("text", ""), now_ms)
+        except (KeyError, ValueError):
+            pass  # not ours, or garbled: the listener answered 400 already
+
+    def on_report(self, page_id: int, kind: int, now_ms: int) -> None:
+        """A delivery report of a page (Kannel's type)."""
+        words, state = _REPORTS.get(kind, (f"report type {kind}", None))
+        current = self.db.page(page_id)
+        if current is None:
+            return
+        if state is PageState.FAILED and current.state is PageState.DELIVERED:
+            state = None  # a late failure report does not undo a delivery
+        self.db.attempt(page_id, now_ms, "report", words, state=state)
+
+    def on_reply(self, sender: str, text: str, now_ms: int) -> int | None:
+        """A reply from a phone: the complaint it acknowledges, if it holds a code."""
+        return self.escalator.acknowledge_code(text, sender, now_ms)
