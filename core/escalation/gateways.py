@@ -6,8 +6,13 @@ are retried. No secret (a password) ever appears in what is said or logged."""
 from __future__ import annotations
 
 import ipaddress
+import re
+import smtplib
+import ssl
 import urllib.parse
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 import httpx
 
@@ -107,3 +112,105 @@ class KannelSms(Gateway):
                               f"{page.address!r})")
         return SendResult(False, r.status_code >= 500 or r.status_code == 429,
                           f"{r.status_code} {body}")
+
+
+#: A valid complaint rings through do-not-disturb (ntfy's "urgent", 5).
+_NTFY_PRIORITY = {"urgent": "urgent", "info": "default"}
+
+
+class NtfyPush(Gateway):
+    """An ntfy server's publish API (docs.ntfy.sh/publish): the page as the message,
+    priority urgent (5) for a valid complaint, and a "Call back" action that dials
+    the customer's number (a ``tel:`` link), also what a tap on the notification does."""
+
+    def __init__(self, url: str, token: str | None = None, loopback_only: bool = False) -> None:
+        super().__init__(url.rstrip("/"), loopback_only)
+        self.token = token
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self.token, "***") if self.token else text
+
+    def _send(self, page: Page, report_url: str | None) -> SendResult:
+        headers = {"Title": f"Floorboard: complaint {page.complaint_id}",
+                   "Priority": _NTFY_PRIORITY[page.urgency.value],
+                   "Tags": "rotating_light" if page.urgency.value == "urgent" else "bell",
+                   "Content-Type": "text/plain; charset=utf-8"}
+        callback = callback_number(page.text)
+        if callback:
+            headers["Actions"] = f"view, Call back, tel:{callback}, clear=true"
+            headers["Click"] = f"tel:{callback}"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        r = httpx.post(f"{self.url}/{page.address}", content=page.text.encode("utf-8"),
+                       headers=headers, timeout=TIMEOUT_S)
+        if r.status_code == 200:
+            try:
+                ref = str(r.json().get("id", ""))
+            except ValueError:
+                ref = ""
+            return SendResult(True, False, f"200 published to {page.address}", ref)
+        if r.status_code in (401, 403):
+            return SendResult(False, False, f"{r.status_code}: the ntfy server refused the "
+                              "access token (check [escalation.ntfy])")
+        return SendResult(False, r.status_code >= 500 or r.status_code == 429,
+                          self._scrub(f"{r.status_code} {r.text.strip()[:200]}"))
+
+
+def callback_number(text: str) -> str | None:
+    """The customer's number in a page's text ("Call +380671234567.")."""
+    m = re.search(r"\bCall (\+?\d{6,15})\b", text)
+    return m.group(1) if m else None
+
+
+class SmtpMail(Gateway):
+    """E-mail over SMTP, with STARTTLS and login when configured."""
+
+    def __init__(self, host: str, port: int, sender: str, username: str | None = None,
+                 password: str | None = None, starttls: bool = False,
+                 loopback_only: bool = False, tls_context: ssl.SSLContext | None = None
+                 ) -> None:
+        super().__init__(f"smtp://{host}:{port}", loopback_only)
+        self.host, self.port, self.sender = host, port, sender
+        self.username, self.password, self.starttls = username, password, starttls
+        self.tls_context = tls_context
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self.password, "***") if self.password else text
+
+    def send(self, page: Page, report_url: str | None = None) -> SendResult:
+        refused = self._refusal()
+        if refused is not None:
+            return refused
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = page.address
+        msg["Subject"] = (f"[Floorboard] Complaint {page.complaint_id}"
+                          + (" - urgent" if page.urgency.value == "urgent" else ""))
+        msg["Message-ID"] = make_msgid(idstring=page.dedup_key.replace(":", "-"))
+        msg.set_content(page.text + "\n\nReply in the Floorboard inbox, or by SMS with the "
+                        "code.\n")
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_S) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=self.tls_context or ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                refused_rcpt = smtp.send_message(msg)
+        except smtplib.SMTPAuthenticationError as exc:
+            return SendResult(False, False, f"{exc.smtp_code}: the mail server refused the "
+                              "login (check [escalation.smtp])")
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = ", ".join(f"{c} {m.decode(errors='replace')}"
+                              for c, m in exc.recipients.values())
+            return SendResult(False, False, f"recipient {page.address} refused: {codes}")
+        except smtplib.SMTPResponseException as exc:
+            retry = 400 <= exc.smtp_code < 500
+            return SendResult(False, retry, self._scrub(
+                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"))
+        except (OSError, smtplib.SMTPException) as exc:
+            return SendResult(False, True, self._scrub(
+                f"mail server unreachable ({type(exc).__name__}: {exc})"))
+        if refused_rcpt:
+            return SendResult(False, False, f"recipient {page.address} refused")
+        return SendResult(True, False, f"250 accepted by {self.host}:{self.port}",
+                          msg["Message-ID"])
