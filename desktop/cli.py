@@ -66,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace customer numbers with keyed hashes (equality and number type kept)",
     )
     export.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    pager = sub.add_parser("pager", help="triage complaints and page the manager "
+                           "(docs/escalation.md), until stopped")
+    _common(pager, suppress=True)
+    pager.add_argument("--listen-port", type=int, metavar="PORT",
+                       help="port on 127.0.0.1 for delivery reports and replies "
+                       "(default: [escalation.listener] port)")
+    pager.add_argument("--loopback-only", action="store_true",
+                       help="refuse gateways that are not on this machine (drills, tests)")
     info = sub.add_parser("info", help="show the database's location, schema and counts")
     _common(info, suppress=True)
     sim = sub.add_parser("simulate", help="run a simulated floor into the database")
@@ -166,6 +174,23 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
         + (f", {report.numbers_replaced} customer numbers pseudonymised" if key else "")
         + ")."
     )
+    return 0
+
+
+def _cmd_pager(args: argparse.Namespace, config: Config) -> int:
+    import signal
+
+    from core.escalation.pager import Pager
+
+    pager = Pager(_db_path(args, config), config, args.listen_port, args.loopback_only)
+    # SIGTERM stops it between rounds, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: pager._stop.set())
+    print(f"floorboard pager: listening on {pager.listener.base_url}; "
+          f"gateways: {', '.join(c.value for c in pager.gateways) or 'none'}", flush=True)
+    try:
+        pager.run()
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -284,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
         command = {"calls": _cmd_calls, "export": _cmd_export, "import": _cmd_import,
                    "info": _cmd_info, "kpi": _cmd_kpi, "missed": _cmd_missed,
-                   "outbound": _cmd_outbound, "sales": _cmd_sales,
+                   "outbound": _cmd_outbound, "pager": _cmd_pager, "sales": _cmd_sales,
                    "simulate": _cmd_simulate}[args.command]
         return command(args, config)
     except FloorboardError as exc:

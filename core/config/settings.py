@@ -147,6 +147,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "username": Key(str, None),
         "password": Key(str, None, secret=True),
         "sender": Key(str, None),
+        "starttls": Key(bool, False),
+    },
+    "escalation.ntfy": {
+        "url": Key(str, None),  # the ntfy server, e.g. https://ntfy.example.com
+        "token": Key(str, None, secret=True),
+    },
+    "escalation.listener": {
+        # Where gateways report deliveries and replies (loopback: Kannel runs here).
+        "port": Key(int, 13080, check=_port),
     },
 }
 

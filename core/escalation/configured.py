@@ -1,8 +1,10 @@
-"""The escalation policy as the config file sets it."""
+"""The escalation policy and gateways as the config file sets them."""
 
 from __future__ import annotations
 
 from core.config import Config
+from core.escalation.gateways import Gateway, KannelSms, NtfyPush, SmtpMail
+from core.escalation.model import PageChannel
 from core.escalation.policy import (
     MINUTE_MS,
     EscalationPolicy,
@@ -28,3 +30,24 @@ def policy_from_config(config: Config) -> EscalationPolicy:
             prank_numbers=frozenset(normalize_number(n, region)
                                     for n in config.get("escalation.prank_numbers")),
             duplicate_days=float(config.get("escalation.duplicate_days"))))
+
+
+def gateways_from_config(config: Config, loopback_only: bool = False
+                         ) -> dict[PageChannel, Gateway]:
+    """The gateways the config file sets up; a way without one fails with that reason."""
+    out: dict[PageChannel, Gateway] = {}
+    if config.get("escalation.sms.url"):
+        out[PageChannel.SMS] = KannelSms(
+            config.get("escalation.sms.url"), config.get("escalation.sms.username") or "",
+            config.get("escalation.sms.password") or "",
+            config.get("escalation.sms.sender") or "Floorboard", loopback_only)
+    if config.get("escalation.smtp.sender"):
+        out[PageChannel.EMAIL] = SmtpMail(
+            config.get("escalation.smtp.host"), int(config.get("escalation.smtp.port")),
+            config.get("escalation.smtp.sender"), config.get("escalation.smtp.username"),
+            config.get("escalation.smtp.password"), bool(config.get("escalation.smtp.starttls")),
+            loopback_only)
+    if config.get("escalation.ntfy.url"):
+        out[PageChannel.NTFY] = NtfyPush(config.get("escalation.ntfy.url"),
+                                         config.get("escalation.ntfy.token"), loopback_only)
+    return out
