@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from core.config import Config, channel_targets_s
+from core.escalation.pager import Pager
 from core.store import Store
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
@@ -28,9 +29,22 @@ def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28"
     window = MainWindow(store, config, floor, settings_path)
     window.show()
     floor.start()
+    problems = list(problems)
+    pager = None
+    if config.get("escalation.contacts"):
+        try:
+            pager = Pager(store.path, config).start()
+        except OSError as exc:  # the listener's port is taken (another Floorboard?)
+            problems.append(
+                f"Complaints cannot be paged from this window: the port for delivery "
+                f"reports and replies, {config.get('escalation.listener.port')}, is in use "
+                f"({exc}). If another Floorboard or 'floorboard pager' runs, it pages; "
+                "else set [escalation.listener] port in the config file.")
     for problem in problems:
         window.show_problem(problem)
     try:
         return app.exec()
     finally:
+        if pager is not None:
+            pager.stop()
         store.close()

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from core.config import Config, channel_targets_s
+from core.escalation.configured import policy_from_config
 from core.model import Channel
 from core.paths import default_config_path
 from core.store import Store, StoreStats
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
+from desktop.escalations_inbox import EscalationsInbox
 from desktop.export_dialog import ExportDialog
 from desktop.kpi_reports import KpiReportsPanel
 from desktop.settings_dialog import SettingsDialog
@@ -101,6 +103,9 @@ class MainWindow(QMainWindow):
         self.reports = KpiReportsPanel(store, config.get("floor.timezone"),
                                        config.get("floor.region"), channel_targets_s(config))
         self.tabs.addTab(self.reports, "KPI reports")
+        self.inbox = EscalationsInbox(store, policy_from_config(config),
+                                      config.get("floor.region"), config.get("floor.timezone"))
+        self.tabs.addTab(self.inbox, "Escalations")
         self.tabs.addTab(body, "Floor and database")
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
@@ -331,6 +336,14 @@ class MainWindow(QMainWindow):
         # A handful of indexed look-ups (well under a millisecond): cheap enough
         # for the GUI thread until the wallboard brings its own snapshot worker.
         self.show_stats(self._store.stats())
+        valid, senior = self.inbox.db.open_counts()
+        self.wallboard.show_complaints(valid, senior)
+        if self.tv is not None:
+            self.tv.board.show_complaints(valid, senior)
+        self.tabs.setTabText(self.tabs.indexOf(self.inbox),
+                             f"Escalations ({valid})" if valid else "Escalations")
+        if self.tabs.currentWidget() is self.inbox:
+            self.inbox.refresh()
 
     def show_stats(self, s: StoreStats) -> None:
         self.fields["path"].setText(str(s.path))

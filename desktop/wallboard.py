@@ -105,6 +105,12 @@ class WallboardView(QWidget):
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.title)
         header.addStretch(1)
+        # Valid complaints nobody acknowledged (ESC-4): seen across the room.
+        self.complaints = QLabel("")
+        self.complaints.setFont(_font(self.complaints, 11 * scale, True))
+        self.complaints.hide()
+        header.addWidget(self.complaints)
+        header.addSpacing(int(16 * scale))
         header.addWidget(self.states)
         header.addSpacing(int(16 * scale))
         header.addWidget(self.clock)
@@ -119,6 +125,24 @@ class WallboardView(QWidget):
         grid.setColumnStretch(1, 3)
         grid.setRowStretch(2, 3)
         grid.setRowStretch(3, 2)
+
+    def show_complaints(self, unacknowledged: int, for_a_senior: int) -> None:
+        """The open complaints' count; hidden when there are none."""
+        if not unacknowledged and not for_a_senior:
+            self.complaints.hide()
+            return
+        parts = []
+        if unacknowledged:
+            parts.append(f"{unacknowledged} valid complaint"
+                         f"{'s' if unacknowledged != 1 else ''} not acknowledged")
+        if for_a_senior:
+            parts.append(f"{for_a_senior} for a senior")
+        self.complaints.setText("  " + " · ".join(parts) + "  ")
+        colour = "#c62828" if unacknowledged else "#f9a825"
+        text = "white" if unacknowledged else "black"
+        self.complaints.setStyleSheet(f"background: {colour}; color: {text}; "
+                                      "border-radius: 4px; padding: 2px;")
+        self.complaints.show()
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
         self.thresholds = self.cards.thresholds = thresholds

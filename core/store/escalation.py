@@ -36,6 +36,27 @@ class PageDraft:
         return f"complaint:{self.complaint_id}:step:{self.step}"
 
 
+@dataclass(frozen=True)
+class InboxRow:
+    complaint_id: int
+    raised_ms: int
+    category: str
+    source: str
+    customer: str | None
+    agent: str | None
+    note: str
+    verdict: str | None  # None: not triaged yet
+    reason: str | None
+    decided_by: str | None
+    pages: int
+    pages_sent: int
+    pages_delivered: int
+    last_error: str | None
+    acked_ms: int | None
+    acked_by: str | None
+    acked_via: str | None
+
+
 def _page(row: tuple) -> Page:
     (pid, cid, contact, channel, address, step, key, text, code, urgency, due, state,
      tries, error, sent) = row
@@ -100,8 +121,13 @@ class EscalationStore:
                 " decided_by) VALUES (?, ?, ?, ?, ?)",
                 (decision.complaint_id, decision.decided_ms, decision.verdict.value,
                  decision.reason, decision.by))
-            if decision.verdict is not Verdict.VALID:
+            if decision.verdict is Verdict.NOT_VALID:
                 # Not valid (any more): nothing of it goes out now.
+                self._c.execute(
+                    "UPDATE pages SET state = 'cancelled' WHERE complaint_id = ?"
+                    " AND state = 'pending'", (decision.complaint_id,))
+            elif decision.verdict is Verdict.NEEDS_SENIOR:
+                # Back to a senior: the manager is told, not woken.
                 self._c.execute(
                     "UPDATE pages SET state = 'cancelled' WHERE complaint_id = ?"
                     " AND state = 'pending' AND urgency = 'urgent'", (decision.complaint_id,))
@@ -215,6 +241,37 @@ class EscalationStore:
             "   WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1) = 'valid'"
             " AND NOT EXISTS (SELECT 1 FROM acknowledgements a WHERE a.complaint_id = c.id)"
             " ORDER BY c.id")]
+
+    def inbox(self, limit: int = 500) -> list[InboxRow]:
+        """The latest complaints (newest first) with their verdict, pages and
+        acknowledgement, for the desktop inbox."""
+        rows = self._c.execute(
+            "SELECT c.id, c.raised_ms, k.name, c.source, c.customer_number, a.name, c.note,"
+            " d.verdict, d.reason, d.decided_by,"
+            " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id),"
+            " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id"
+            "   AND p.state IN ('sent', 'delivered')),"
+            " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id"
+            "   AND p.state = 'delivered'),"
+            " (SELECT last_error FROM pages p WHERE p.complaint_id = c.id"
+            "   AND p.last_error != '' ORDER BY p.id DESC LIMIT 1),"
+            " ack.at_ms, ack.by, ack.via"
+            " FROM complaints c"
+            " LEFT JOIN complaint_categories k ON k.code = c.category"
+            " LEFT JOIN agents a ON a.id = c.agent_id"
+            " LEFT JOIN complaint_decisions d ON d.id = (SELECT max(id) FROM"
+            "   complaint_decisions x WHERE x.complaint_id = c.id)"
+            " LEFT JOIN acknowledgements ack ON ack.complaint_id = c.id"
+            " ORDER BY c.id DESC LIMIT ?", (limit,))
+        return [InboxRow(*r) for r in rows]
+
+    def open_counts(self) -> tuple[int, int]:
+        """(valid complaints nobody acknowledged, complaints waiting for a senior)."""
+        valid = len(self.unacknowledged_valid())
+        senior = self._c.execute(
+            "SELECT count(*) FROM complaints c WHERE (SELECT verdict FROM complaint_decisions"
+            " d WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1) = 'needs_senior'").get
+        return valid, senior
 
     def agent_name(self, agent_id: int | None) -> str | None:
         if agent_id is None:

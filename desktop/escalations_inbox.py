@@ -1,0 +1,204 @@
+"""The escalations inbox (ESC-4): every complaint with its triage verdict and why, the
+pages sent and delivered, the last delivery error, and who acknowledged it and how;
+acknowledge, confirm as a senior, or mark not valid. Every action is recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import zoneinfo
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.escalation.escalator import Escalator
+from core.escalation.policy import EscalationPolicy
+from core.store import Store
+from core.store.escalation import EscalationStore, InboxRow
+from desktop.table_model import ColumnsModel, Index
+
+COLUMNS = ("#", "Raised", "Category", "Customer", "Agent", "Verdict", "Why", "Pages",
+           "Acknowledged")
+VERDICT_WORDS = {"valid": "valid", "not_valid": "not valid", "needs_senior": "needs a senior",
+                 None: "not triaged yet"}
+#: Rows that want the manager: a valid complaint nobody acknowledged, and one for a senior.
+WANTED = QColor("#ffcdd2")
+SENIOR = QColor("#fff3c4")
+
+
+def _pages(r: InboxRow) -> str:
+    if not r.pages:
+        return "–"
+    text = f"{r.pages_sent} of {r.pages} sent, {r.pages_delivered} delivered"
+    return f"{text}; last error: {r.last_error}" if r.last_error else text
+
+
+class InboxModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
+    def __init__(self, timezone: str) -> None:
+        super().__init__()
+        self.rows: list[InboxRow] = []
+        self.tz = zoneinfo.ZoneInfo(timezone)
+
+    def set_rows(self, rows: list[InboxRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def _when(self, ms: int | None) -> str:
+        return "–" if ms is None else dt.datetime.fromtimestamp(ms / 1000, self.tz).strftime(
+            "%d %b %H:%M")
+
+    def cells(self, r: InboxRow) -> tuple[str, ...]:
+        acked = ("–" if r.acked_ms is None else
+                 f"{r.acked_by} ({r.acked_via}), {self._when(r.acked_ms)}")
+        return (str(r.complaint_id), self._when(r.raised_ms),
+                (r.category or "").lower().replace("_", " "), r.customer or "–",
+                r.agent or "–", VERDICT_WORDS.get(r.verdict, r.verdict or ""),
+                r.reason or "", _pages(r), acked)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return ""
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cells(r)[index.column()]
+        if role == Qt.ItemDataRole.UserRole:  # sorting: ids and times as numbers
+            return (r.complaint_id if index.column() == 0 else
+                    r.raised_ms if index.column() == 1 else self.cells(r)[index.column()])
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if r.verdict == "valid" and r.acked_ms is None:
+                return WANTED
+            if r.verdict == "needs_senior":
+                return SENIOR
+        return None
+
+
+class EscalationsInbox(QWidget):
+    def __init__(self, store: Store, policy: EscalationPolicy, region: str,
+                 timezone: str) -> None:
+        super().__init__()
+        self.escalator = Escalator(store, policy, region)
+        self.db: EscalationStore = self.escalator.db
+        self.me = getpass.getuser()
+        self.model = InboxModel(timezone)
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.summary = QLabel()
+        self.ack_button = QPushButton("Acknowledge")
+        self.ack_button.clicked.connect(self.acknowledge)
+        self.confirm_button = QPushButton("Confirm as senior…")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.not_valid_button = QPushButton("Mark not valid…")
+        self.not_valid_button.clicked.connect(self.mark_not_valid)
+        self.detail = QTextBrowser()
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        for b in (self.ack_button, self.confirm_button, self.not_valid_button):
+            bar.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.detail, 2)
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.current()
+        self.model.set_rows(self.db.inbox())
+        if chosen is not None:
+            self.select(chosen)
+        valid, senior = self.db.open_counts()
+        self.summary.setText(f"{valid} valid complaint{'s' if valid != 1 else ''} not "
+                             f"acknowledged; {senior} waiting for a senior's word")
+        self._show_detail()
+
+    def select(self, complaint_id: int) -> None:
+        for i, r in enumerate(self.model.rows):
+            if r.complaint_id == complaint_id:
+                self.table.selectRow(self.proxy.mapFromSource(self.model.index(i, 0)).row())
+                return
+
+    def current(self) -> int | None:
+        at = self.table.selectionModel().currentIndex()
+        if not at.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(at).row()].complaint_id
+
+    def _show_detail(self) -> None:
+        cid = self.current()
+        r = next((x for x in self.model.rows if x.complaint_id == cid), None)
+        for b in (self.ack_button, self.confirm_button, self.not_valid_button):
+            b.setEnabled(r is not None)
+        if r is None:
+            self.detail.setPlainText("Choose a complaint to see its pages and delivery.")
+            return
+        self.ack_button.setEnabled(r.acked_ms is None and r.verdict == "valid")
+        self.confirm_button.setEnabled(r.verdict in ("needs_senior", "not_valid"))
+        self.not_valid_button.setEnabled(r.verdict != "not_valid")
+        lines = [f"Complaint {r.complaint_id}: {self.model.cells(r)[2]}, raised by "
+                 f"{r.source} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
+                 f"Note: {r.note or '–'}",
+                 f"Verdict: {VERDICT_WORDS.get(r.verdict)}, by {r.decided_by or '–'}: "
+                 f"{r.reason or ''}", ""]
+        for p in self.db.pages(r.complaint_id):
+            lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "
+                         f"({p.address}), {p.urgency.value}: {p.state.value}")
+            for at, outcome, detail in self.db.attempts(p.id):
+                lines.append(f"    {self.model._when(at)}  {outcome}  {detail}")
+        self.detail.setPlainText("\n".join(lines))
+
+    def _now(self) -> int:
+        return int(dt.datetime.now().timestamp() * 1000)
+
+    def acknowledge(self) -> None:
+        cid = self.current()
+        if cid is not None:
+            self.escalator.acknowledge(cid, self.me, self._now())
+            self.refresh()
+
+    def confirm(self) -> None:
+        cid = self.current()
+        if cid is None:
+            return
+        name, ok = QInputDialog.getText(self, "Confirm the complaint",
+                                        "The senior agent who confirms it:", text=self.me)
+        if ok and name.strip():
+            self.escalator.confirm(cid, name.strip(), self._now())
+            self.refresh()
+
+    def mark_not_valid(self) -> None:
+        cid = self.current()
+        if cid is None:
+            return
+        why, ok = QInputDialog.getText(self, "Mark not valid", "Why is it not valid?")
+        if ok and why.strip():
+            self.escalator.mark_not_valid(cid, self.me, why.strip(), self._now())
+            self.refresh()
