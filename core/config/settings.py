@@ -94,6 +94,17 @@ def _categories(value: list) -> str | None:
     return f"{bad[0]!r} is not one of {', '.join(names)}" if bad else None
 
 
+def _phrases(value: dict) -> str | None:
+    names = [c.name.lower() for c in ComplaintCategory]
+    for category, phrases in value.items():
+        if category not in names:
+            return f"{category!r} is not one of {', '.join(names)}"
+        if not isinstance(phrases, list) or not phrases or not all(
+                isinstance(p, str) and p.strip() for p in phrases):
+            return f"{category}: give a list of phrases, such as [\"lawyer\", \"sue you\"]"
+    return None
+
+
 def _port(value: int) -> str | None:
     return None if 0 < value < 65536 else f"port {value} is outside 1..65535"
 
@@ -135,6 +146,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "categories": Key(list, ["harm", "billing_error", "legal_threat",
                                  "repeated_failure"], check=_categories),
     },
+    # Phrases that raise a complaint from a customer's words, per language: a table of
+    # category = [phrases]; a language given here replaces its defaults.
+    "escalation.phrases": {lang: Key(dict, None, check=_phrases)
+                           for lang in ("en", "es", "it", "fr", "uk", "ru", "pl")},
     "escalation.sms": {
         "url": Key(str, None),
         "username": Key(str, None),

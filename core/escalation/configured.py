@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.config import Config
+from core.escalation.detect import LANGUAGES, PhraseBook
 from core.escalation.gateways import Gateway, KannelSms, NtfyPush, SmtpMail
 from core.escalation.model import PageChannel
 from core.escalation.policy import (
@@ -29,7 +30,11 @@ def policy_from_config(config: Config) -> EscalationPolicy:
                                  for c in config.get("escalation.categories")),
             prank_numbers=frozenset(normalize_number(n, region)
                                     for n in config.get("escalation.prank_numbers")),
-            duplicate_days=float(config.get("escalation.duplicate_days"))))
+            duplicate_days=float(config.get("escalation.duplicate_days"))),
+        phrases=PhraseBook.default({
+            lang: {ComplaintCategory[c.upper()]: tuple(words) for c, words in table.items()}
+            for lang in LANGUAGES
+            if (table := config.get(f"escalation.phrases.{lang}")) is not None}))
 
 
 def gateways_from_config(config: Config, loopback_only: bool = False

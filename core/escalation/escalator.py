@@ -9,7 +9,7 @@ from core.escalation.message import ack_code, page_text
 from core.escalation.model import Decision, Page, PageState, Urgency, Verdict
 from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageFacts, triage
-from core.model import Complaint, NumberType
+from core.model import Complaint, ComplaintSource, NumberType
 from core.phone_numbers import classify_number, normalize_number
 from core.store import Store
 from core.store.escalation import EscalationStore, PageDraft
@@ -25,6 +25,24 @@ class Escalator:
         self.db = EscalationStore(store)
         self.policy = policy
         self.region = region
+
+    # -- raising ---------------------------------------------------------------------
+
+    def raise_from_words(self, text: str, language: str | None, now_ms: int,
+                         interaction_id: int | None = None, agent_id: int | None = None,
+                         customer_number: str | None = None) -> int | None:
+        """A complaint from the customer's own words in a chat or e-mail (ESC-1), if
+        they hold a phrase of the policy's; its id, or None. Triage decides on it."""
+        found = self.policy.phrases.find(text, language)
+        if found is None:
+            return None
+        excerpt = " ".join(text.split())
+        if len(excerpt) > 200:
+            excerpt = excerpt[:197] + "..."
+        [cid] = self.db.store.add_complaints([Complaint(
+            now_ms, found.category, ComplaintSource.TRANSCRIPT, interaction_id, agent_id,
+            customer_number, f'"{excerpt}" (found: "{found.phrase}", {found.language})')])
+        return cid
 
     # -- triage ------------------------------------------------------------------------
 

@@ -187,3 +187,16 @@ def test_without_contacts_nothing_is_paged_but_everything_is_decided(floor) -> N
     esc = Escalator(floor, EscalationPolicy(()), "UA")
     [d] = esc.triage_new(_at(10, 6))
     assert d.verdict is Verdict.VALID and esc.db.pages(cid) == []
+
+
+def test_a_customer_s_words_raise_a_complaint_that_triage_decides(floor) -> None:
+    esc = Escalator(floor, _policy(), "UA")
+    assert esc.raise_from_words("Дякую, все працює!", "uk", _at(11), 2, 1, CLIENT) is None
+    cid = esc.raise_from_words("Якщо не повернете гроші, я звернуся до юриста.", "uk",
+                               _at(11), 2, 1, CLIENT)
+    c = esc.db.complaint(cid)
+    assert (c.category, c.source) == (ComplaintCategory.LEGAL_THREAT,
+                                      ComplaintSource.TRANSCRIPT)
+    assert c.note.endswith('(found: "юрист", uk)') and c.customer_number == CLIENT
+    [d] = esc.triage_new(_at(11, 1))
+    assert d.verdict is Verdict.VALID and d.reason.startswith("legal threat")

@@ -108,3 +108,15 @@ def test_mistakes_name_the_file_line_and_key(tmp_path, body, message) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)) as err:
         _config(tmp_path, body)
     assert str(tmp_path / "config.toml") in str(err.value)
+
+
+def test_phrases_of_a_language_can_be_replaced_in_the_config_file(tmp_path) -> None:
+    config = _config(tmp_path, '[escalation.phrases]\nen = { harm = ["burnt"], '
+                               'legal_threat = ["my solicitor"] }\n')
+    book = policy_from_config(config).phrases
+    assert book.find("The heater burnt my hand", "en").category is C.HARM
+    assert book.find("I will call my solicitor", "en").category is C.LEGAL_THREAT
+    assert book.find("I will call my lawyer", "en") is None  # English replaced
+    assert book.find("Я звернуся до юриста", "uk").category is C.LEGAL_THREAT
+    with pytest.raises(ConfigError, match="'fraud' is not one of harm"):
+        _config(tmp_path, '[escalation.phrases]\nen = { fraud = ["scam"] }\n')
