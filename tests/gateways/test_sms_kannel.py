@@ -13,7 +13,7 @@ import pytest
 from core.escalation.escalator import Escalator
 from core.escalation.gateways import KannelSms
 from core.escalation.listener import Listener
-from core.escalation.model import PageChannel, PageState
+from core.escalation.model import Page, PageChannel, PageState, Urgency
 from core.escalation.policy import EscalationPolicy, parse_contacts
 from core.escalation.sender import Backoff, Sender
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
@@ -50,10 +50,10 @@ def _sender(store, k, listener, password=PASSWORD) -> Sender:
                   backoff=Backoff(first_ms=1_000, max_ms=4_000), inbox=listener)
 
 
-def _complain(store) -> int:
+def _complain(store, number: str = CLIENT) -> int:
     [cid] = store.add_complaints([Complaint(
         int(time.time() * 1000), ComplaintCategory.BILLING_ERROR, ComplaintSource.AGENT,
-        None, 1, CLIENT, "Charged twice this month.")])
+        None, 1, number, "Charged twice this month.")])
     return cid
 
 
@@ -90,26 +90,39 @@ def test_a_valid_complaint_reaches_the_phone_reports_back_and_is_acknowledged(
     assert len(k.received()) == 1  # nothing more was sent
 
 
-def test_a_gateway_that_is_down_is_retried_and_the_page_arrives_once(store,
-                                                                     gateway) -> None:
+def test_a_gateway_that_is_down_is_retried_and_every_page_arrives_once(store,
+                                                                      gateway) -> None:
     k, listener = gateway
     sender = _sender(store, k, listener)
     k.stop()
-    cids = [_complain(store), ]
+    cids = [_complain(store, f"+38067123456{i}") for i in range(5)]
     now = int(time.time() * 1000)
     assert sender.run_once(now) == 0
-    [page] = sender.db.pages(cids[0])
-    assert page.state is PageState.PENDING and page.tries == 1
-    assert "gateway unreachable" in page.last_error and page.due_ms == now + 1_000
+    pages = [sender.db.pages(c)[0] for c in cids]
+    assert all(p.state is PageState.PENDING and p.tries == 1 for p in pages)
+    assert all("gateway unreachable" in p.last_error and p.due_ms == now + 1_000
+               for p in pages)
     assert sender.run_once(now + 1_000) == 0  # still down: the wait doubles
-    assert sender.db.page(page.id).due_ms == now + 1_000 + 2_000
+    assert {sender.db.page(p.id).due_ms for p in pages} == {now + 1_000 + 2_000}
     k.start()
-    _until("the SMS on the phone", lambda: len(k.received()) == 1, sender)
+    _until("the SMS on the phone", lambda: len(k.received()) == 5, sender)
     time.sleep(1.0)
     for _ in range(5):
         sender.run_once(int(time.time() * 1000))
-    assert len(k.received()) == 1  # once
-    assert sender.db.page(page.id).state in (PageState.SENT, PageState.DELIVERED)
+    texts = sorted(m.split(" text ", 1)[1] for m in k.received())
+    assert len(texts) == len(set(texts)) == 5  # each once
+    assert all(sender.db.page(p.id).state in (PageState.SENT, PageState.DELIVERED)
+               for p in pages)
+
+
+def test_a_malformed_number_fails_for_good_with_the_gateway_s_words(store, gateway) -> None:
+    k, _ = gateway
+    sms = KannelSms(k.sendsms_url, K.USERNAME, PASSWORD, sender="Floorboard")
+    page = Page(1, 1, "Manager", PageChannel.SMS, "12ab", 0, "complaint:1:step:0", "x",
+                "K7Q2", Urgency.URGENT, 0, PageState.PENDING)
+    result = sms.send(page)
+    assert not result.ok and not result.retry
+    assert result.detail.startswith("400 Bad Request: ") and "'12ab'" in result.detail
 
 
 def test_a_wrong_password_fails_for_good_and_says_so_without_the_password(
