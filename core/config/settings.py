@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,15 @@ def _target_s(value: int) -> str | None:
     return None if 1 <= value <= 7 * 86_400 else f"{value} s is outside 1..604800 (a week)"
 
 
-def _contacts(value: list) -> str | None:
-    try:
-        parse_contacts(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+def _parses(parse: Callable[[Any], object]) -> Callable[[Any], str | None]:
+    """A check that a value parses, saying why not in the parser's words."""
+    def check(value: Any) -> str | None:
+        try:
+            parse(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    return check
 
 
 def _minutes(value: int) -> str | None:
@@ -69,14 +73,6 @@ def _minutes(value: int) -> str | None:
 
 def _pages(value: int) -> str | None:
     return None if 1 <= value <= 10 else f"{value} is outside 1..10"
-
-
-def _quiet(value: str) -> str | None:
-    try:
-        parse_quiet_hours(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 def _days(value: float) -> str | None:
@@ -137,10 +133,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     # Who is paged for a valid complaint and how (docs/escalation.md).
     "escalation": {
-        "contacts": Key(list, [], check=_contacts),
+        "contacts": Key(list, [], check=_parses(parse_contacts)),
         "resend_after_min": Key(int, 5, check=_minutes),
         "pages_per_contact": Key(int, 2, check=_pages),
-        "quiet_hours": Key(str, "", check=_quiet),
+        "quiet_hours": Key(str, "", check=_parses(parse_quiet_hours)),
         "duplicate_days": Key((int, float), 7, check=_days),
         "prank_numbers": Key(list, [], check=_strings),
         "categories": Key(list, ["harm", "billing_error", "legal_threat",
