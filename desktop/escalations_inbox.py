@@ -109,8 +109,11 @@ class EscalationsInbox(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The reason gets the room that is left: it is what the manager reads.
+        header.setSectionResizeMode(COLUMNS.index("Why"), QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.summary = QLabel()
         self.ack_button = QPushButton("Acknowledge")
@@ -132,7 +135,11 @@ class EscalationsInbox(QWidget):
 
     def refresh(self) -> None:
         chosen = self.current()
-        self.model.set_rows(self.db.inbox())
+        rows = self.db.inbox()
+        sized = len(rows) == len(self.model.rows)
+        self.model.set_rows(rows)
+        if not sized:  # measured when complaints come, not at every refresh
+            self.table.resizeColumnsToContents()
         if chosen is not None:
             self.select(chosen)
         valid, senior = self.db.open_counts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
@@ -39,9 +39,22 @@ class TvWindow(QWidget):
             self.pages.addWidget(page)
         self.heading = QLabel()
         self.heading.setFont(b.title.font())
+        # The wallboard's header on two lines: at TV size one line is wider than a
+        # 1920-pixel screen. Title, complaints and clock; then the page and the agents
+        # by state.
+        top = QHBoxLayout()
+        top.addWidget(b.title)
+        top.addStretch(1)
+        top.addWidget(b.complaints)
+        top.addSpacing(24)
+        top.addWidget(b.clock)
+        second = QHBoxLayout()
+        second.addWidget(self.heading)
+        second.addStretch(1)
+        second.addWidget(b.states)
         layout = QVBoxLayout(self)
-        layout.addWidget(b.header)  # title, agents by state, the floor's clock
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.pages, 1)
         self.show_page(0)
         self.cycle = QTimer(self)

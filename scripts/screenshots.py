@@ -5,7 +5,8 @@
 The seeds' floor on a fresh database: the week before today simulated first (the
 heatmap's earlier rows), then today caught up to the morning's peak and paused at a
 moment with contacts waiting; the wallboard, the agents panel, the week's KPI report
-by agent with the saboteur's contacts open, then TV mode's pages."""
+by agent with the saboteur's contacts open, the escalations inbox, then TV mode's
+pages."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from core.config import defaults
 from core.config.scenario import load_scenario
+from core.escalation.escalator import Escalator
+from core.escalation.policy import EscalationPolicy, parse_contacts
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.main_window import MainWindow
@@ -38,6 +41,12 @@ def main() -> int:
     week = dataclasses.replace(load_scenario("normal_day_28"), days=7,
                                start=dt.datetime.now(tz).date() - dt.timedelta(days=7))
     Simulation(week, store).run()
+    # The week's complaints triaged as the pager would (no gateway here: the pages wait
+    # in the outbox), for the Escalations tab.
+    Escalator(store, EscalationPolicy(parse_contacts([
+        {"name": "Floor manager", "reach": ["sms:+380501112233", "ntfy:fb-manager"]},
+        {"name": "Deputy", "reach": ["sms:+380502223344"]}]), timezone=TZ), "UA"
+              ).triage_new(int(dt.datetime.now(tz).timestamp() * 1000))
     peak = dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(10, 5), tz)
     # Slow enough that a pause lands while the queue still holds who was waiting.
     floor = SimulatedFloor(db, "normal_day_28", speed=5,
@@ -88,6 +97,16 @@ def main() -> int:
 
     def report() -> None:
         shots.append(("kpi-report.png", window.grab()))
+        window.tabs.setCurrentWidget(window.inbox)
+        window.refresh()
+        valid = next((r.complaint_id for r in window.inbox.model.rows
+                      if r.verdict == "valid"), None)
+        if valid is not None:
+            window.inbox.select(valid)
+        QTimer.singleShot(800, inbox)
+
+    def inbox() -> None:
+        shots.append(("escalations.png", window.grab()))
         window.tabs.setCurrentWidget(window.wallboard)
         window.tv_action.setChecked(True)
         QTimer.singleShot(1500, lambda: tv_page(0))
@@ -108,7 +127,7 @@ def main() -> int:
     for name, pixmap in shots:
         pixmap.save(str(OUT / name))
         print(OUT / name)
-    return 0 if len(shots) == 6 else 1
+    return 0 if len(shots) == 7 else 1
 
 
 if __name__ == "__main__":

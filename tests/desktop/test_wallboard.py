@@ -173,6 +173,11 @@ def test_tv_mode_is_full_screen_cycles_pages_and_esc_leaves(qtbot, morning) -> N
         tv.next_page()
     assert headings == ["Service level and queues", "Agents", "Trends and missed calls"]
     assert tv.heading.text() == headings[0]  # round again
+    # Every page fits a 1920-pixel screen, with the complaints badge at its widest.
+    tv.board.show_complaints(12, 3)
+    for _ in range(3):
+        tv.next_page()
+        assert tv.minimumSizeHint().width() <= 1920, tv.heading.text()
     qtbot.keyClick(tv, Qt.Key.Key_Escape)
     assert window.tv is None and not window.tv_action.isChecked()
     window.tv_action.trigger()
