@@ -240,7 +240,9 @@ class KpiReportsPanel(QWidget):
         self._targets = dict(targets)
 
     def set_timezone(self, timezone: str) -> None:
-        self._tz = zoneinfo.ZoneInfo(timezone)
+        # Called with every floor snapshot (4 a second): only a change costs anything.
+        if timezone != self._tz.key:
+            self._tz = zoneinfo.ZoneInfo(timezone)
 
     def _floor_today(self) -> dt.date:
         """The floor's today: the day of the last stored event (a simulated floor's

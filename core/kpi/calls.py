@@ -365,10 +365,18 @@ def agents_of_store(store: Store) -> list[Agent]:
 
 def call_report(store: Store, since_ms: int, until_ms: int,
                 agents: Sequence[Agent] | None = None,
-                settings: CallSettings | None = None) -> CallReport:
+                settings: CallSettings | None = None,
+                events: np.ndarray | None = None) -> CallReport:
     """``call_analytics`` of [since_ms, until_ms) in the store. ``agents`` (the floor's,
-    with skills) default to the stored ones, compared by team and shift only."""
-    events = store.read_time_range(since_ms - LOOKBACK_MS, until_ms)
+    with skills) default to the stored ones, compared by team and shift only.
+    ``events``: the store's events of a span that holds [since - LOOKBACK_MS, until),
+    in seq order, when the caller has read them already."""
+    lo = since_ms - LOOKBACK_MS
+    if events is None:
+        events = store.read_time_range(lo, until_ms)
+    else:  # exactly what read_time_range would give
+        ts = events["ts_ms"]
+        events = events[(ts >= lo) & (ts < until_ms)]
     # Every earlier interaction: a client is new only if no interaction ever had the number.
     interactions = Interactions.from_columns(store.interaction_columns(0, until_ms))
     last = store.last_event_ms()

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.kpi.batch import KpiTable, contact_kpis
 from core.kpi.calls import CallSettings, call_report
 from core.kpi.drill_down import row_contacts
@@ -16,6 +18,7 @@ from core.kpi.report import (
     ReportFacts,
     display_rows,
     drill_down_rows,
+    report_events,
     report_facts,
     sabotage_dicts,
     spread_dicts,
@@ -60,13 +63,14 @@ class FlaggedReport:
         return drill_down_rows(store, self.found, got)
 
 
-def _flags(store: Store, since_ms: int, until_ms: int, region: str) -> list[Flag]:
+def _flags(store: Store, since_ms: int, until_ms: int, region: str,
+           events: np.ndarray) -> list[Flag]:
     agents = store.agents()
     # Compared by skills too when the store has them (a floor saved by the app or the
     # simulator); by team and shift alone otherwise.
     with_skills = agents if any(a.skills for a in agents) else None
     calls = call_report(store, since_ms, until_ms, with_skills,
-                        CallSettings(numbers=NumberPlan(region=region)))
+                        CallSettings(numbers=NumberPlan(region=region)), events)
     outbound = OutboundSettings()
     # The dials are among the calls just read and typed: judged from them, not read
     # and typed again (outbound_report would, for the same range and numbers).
@@ -91,13 +95,15 @@ def flagged_report(store: Store, by: Sequence[str], interval: str, since_ms: int
     """The report of [since_ms, until_ms) by ``by`` with the range's flags;
     ``targets``: the configured service-level targets by channel."""
     by = tuple(by)
-    found = report_facts(store, since_ms, until_ms, timezone, targets)
-    if found is None:
+    if store.time_span() is None:
         return FlaggedReport(by, interval, since_ms, until_ms, timezone, None, None)
+    # Read once: the measures and the flags look at the same events.
+    events = report_events(store, since_ms, until_ms)
+    found = report_facts(store, since_ms, until_ms, timezone, targets, events)
     table = contact_kpis(found.facts, by, interval, found.settings, since_ms, until_ms,
                          percentiles=True)
     rows = display_rows(table, found.settings, store)
-    flags = _flags(store, since_ms, until_ms, region)
+    flags = _flags(store, since_ms, until_ms, region, events)
     about: dict[str, list[str]] = {}
     for f in flags:
         for name, words in f.marks:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+
 from core.config.floor import load_floor
 from core.config.scenario import SCENARIO_DIR, load_scenario
 from core.errors import ConfigError
@@ -71,18 +73,25 @@ class ReportFacts:
     until_ms: int
 
 
+def report_events(store: Store, since_ms: int, until_ms: int) -> np.ndarray:
+    """The events a report of [since_ms, until_ms) reads: with the look-back and the
+    look-ahead (the other reports' spans lie within)."""
+    return store.read_time_range(since_ms - LOOKBACK_MS, until_ms + LOOKAHEAD_MS)
+
+
 def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None = None,
-                 timezone: str = "UTC", targets: Mapping[Channel, int] | None = None
-                 ) -> ReportFacts | None:
+                 timezone: str = "UTC", targets: Mapping[Channel, int] | None = None,
+                 events: np.ndarray | None = None) -> ReportFacts | None:
     """The facts of [since_ms, until_ms) (default: everything stored); None when the
-    store holds no events. ``targets``: the configured ones (settings_from_store)."""
+    store holds no events. ``targets``: the configured ones (settings_from_store);
+    ``events``: ``report_events`` of the range, when read already."""
     settings = settings_from_store(store, timezone, targets)
     span = store.time_span()
     if span is None:
         return None
     since = span[0] if since_ms is None else since_ms
     until = span[1] + 1 if until_ms is None else until_ms
-    facts = contact_facts(store.read_time_range(since - LOOKBACK_MS, until + LOOKAHEAD_MS))
+    facts = contact_facts(report_events(store, since, until) if events is None else events)
     # An agent's state open at the end counts up to the latest event read; the store
     # knows the agent stayed in it at least until its next event, so up to the end.
     facts = dataclasses.replace(facts, last_ms=max(facts.last_ms, min(span[1], until)))
