@@ -183,8 +183,10 @@ class EscalationStore:
         with self._c:
             self._c.execute("INSERT INTO page_attempts (page_id, at_ms, outcome, detail)"
                             " VALUES (?, ?, ?, ?)", (page_id, at_ms, outcome, detail))
-            sets, args = ["tries = tries + 1"] if outcome in ("sent", "retry", "failed") \
-                else [], []
+            # A try is one that got an answer (or none, for a gateway that is down).
+            sets: list[str] = (["tries = tries + 1"]
+                               if outcome in ("sent", "retry", "failed") else [])
+            args: list[object] = []
             if state is not None:
                 sets.append("state = ?")
                 args.append(state.value)
