@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from core.model import Channel
 from core.wallboard.snapshot import ChannelFigures
 from core.wallboard.thresholds import Level, Thresholds
-from desktop.palette import CHANNEL_NAME, LEVEL_COLOUR, LEVEL_TEXT, duration, percent
+from desktop.palette import CHANNEL_NAME, LEVEL_COLOUR, LEVEL_TEXT, duration, percent, target_text
 
 
 class ChannelCard(QFrame):
@@ -51,7 +51,7 @@ class ChannelCard(QFrame):
     def show_figures(self, f: ChannelFigures, thresholds: Thresholds) -> None:
         self.level = thresholds.level(f.service_level)
         self.value.setText(percent(f.service_level))
-        self.target.setText(f"service level today · target {_target(f.target_s)}")
+        self.target.setText(f"service level today · target {target_text(f.target_s)}")
         asa = "–" if f.asa_s is None else (
             f"{f.asa_s:.0f} s" if f.asa_s < 60 else duration(int(f.asa_s * 1000)))
         self.detail.setText(f"offered {f.offered:,} · answered {f.answered:,}\n"
@@ -67,12 +67,6 @@ class ChannelCard(QFrame):
         bg, fg = LEVEL_COLOUR[self.level], LEVEL_TEXT[self.level]
         self.setStyleSheet(f"ChannelCard {{ background: {bg.name()}; border-radius: 6px; }}"
                            f" QLabel {{ color: {fg.name()}; }}")
-
-
-def _target(seconds: float) -> str:
-    if seconds >= 3600:
-        return f"{seconds / 3600:g} h"
-    return f"{seconds:g} s"
 
 
 class ChannelCards(QWidget):

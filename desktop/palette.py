@@ -30,6 +30,16 @@ CHANNEL_MARK = {Channel.PHONE: "PH", Channel.CHAT: "CH", Channel.TICKET: "TK",
                 Channel.OUTBOUND_CALL: "OUT"}
 
 
+def target_text(seconds: int) -> str:
+    """A service-level target as the floor says it: 20 s, 4 h, 1 h 30 min."""
+    if seconds < 60:
+        return f"{seconds} s"
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "",
+                                f"{s} s" if s else "") if p)
+
+
 def duration(ms: int) -> str:
     """m:ss under an hour, else h:mm (a wait or a time in state)."""
     if ms < 0:

@@ -27,7 +27,7 @@ from core.config.writer import save_settings
 from core.errors import ConfigError
 from core.model import Channel
 from core.routing.policy import DEFAULT_SLA_S
-from desktop.palette import CHANNEL_NAME
+from desktop.palette import CHANNEL_NAME, target_text
 
 #: The channels a target can be set for (dials have none), in the wallboard's order.
 TARGET_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.TICKET, Channel.EMAIL,
@@ -37,16 +37,6 @@ MAX_TARGET_S = 7 * 86_400
 
 def target_key(ch: Channel) -> str:
     return f"targets.{ch.name.lower()}_s"
-
-
-def readable(seconds: int) -> str:
-    """20 s, 4 h, 1 h 30 min: how a target is said on the floor."""
-    if seconds < 60:
-        return f"{seconds} s"
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
-    return " ".join(p for p in parts if p)
 
 
 class _Target(QWidget):
@@ -78,8 +68,8 @@ class _Target(QWidget):
         if not here and self.floor_s is not None:
             self.seconds.setValue(self.floor_s)
         self.words.setText(
-            f"= {readable(self.seconds.value())}, every queue of the channel" if here
-            else f"each queue's own, from the floor ({readable(self.floor_s)})"
+            f"= {target_text(self.seconds.value())}, every queue of the channel" if here
+            else f"each queue's own, from the floor ({target_text(self.floor_s)})"
             if self.floor_s is not None else "no queue of this channel on the floor")
 
     def value(self) -> int | None:

@@ -16,7 +16,7 @@ from core.kpi.report import kpi_report, settings_from_store
 from core.model import Channel
 from core.store import Store
 from desktop.main_window import MainWindow
-from desktop.settings_dialog import readable
+from desktop.palette import target_text
 from desktop.simulated_floor import SimulatedFloor
 
 TZ = "Europe/Kyiv"
@@ -135,4 +135,4 @@ def test_a_setting_that_would_not_load_is_refused_and_the_file_kept(qtbot,
 @pytest.mark.parametrize("seconds, words", [(15, "15 s"), (14_400, "4 h"),
                                             (5_400, "1 h 30 min"), (90, "1 min 30 s")])
 def test_targets_read_as_the_floor_says_them(seconds, words) -> None:
-    assert readable(seconds) == words
+    assert target_text(seconds) == words
