@@ -98,6 +98,8 @@ class EscalationsInbox(QWidget):
         self.escalator = Escalator(store, policy, region)
         self.db: EscalationStore = self.escalator.db
         self.me = getpass.getuser()
+        #: (valid complaints nobody acknowledged, waiting for a senior) at the last refresh.
+        self.counts = (0, 0)
         self.model = InboxModel(timezone)
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -142,7 +144,7 @@ class EscalationsInbox(QWidget):
             self.table.resizeColumnsToContents()
         if chosen is not None:
             self.select(chosen)
-        valid, senior = self.db.open_counts()
+        self.counts = valid, senior = self.db.open_counts()
         self.summary.setText(f"{valid} valid complaint{'s' if valid != 1 else ''} not "
                              f"acknowledged; {senior} waiting for a senior's word")
         self._show_detail()

@@ -336,14 +336,16 @@ class MainWindow(QMainWindow):
         # A handful of indexed look-ups (well under a millisecond): cheap enough
         # for the GUI thread until the wallboard brings its own snapshot worker.
         self.show_stats(self._store.stats())
-        valid, senior = self.inbox.db.open_counts()
+        if self.tabs.currentWidget() is self.inbox:
+            self.inbox.refresh()  # counts them too
+            valid, senior = self.inbox.counts
+        else:
+            valid, senior = self.inbox.db.open_counts()
         self.wallboard.show_complaints(valid, senior)
         if self.tv is not None:
             self.tv.board.show_complaints(valid, senior)
         self.tabs.setTabText(self.tabs.indexOf(self.inbox),
                              f"Escalations ({valid})" if valid else "Escalations")
-        if self.tabs.currentWidget() is self.inbox:
-            self.inbox.refresh()
 
     def show_stats(self, s: StoreStats) -> None:
         self.fields["path"].setText(str(s.path))

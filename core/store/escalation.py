@@ -13,6 +13,11 @@ from core.escalation.model import Decision, Page, PageChannel, PageState, Urgenc
 from core.model import Complaint, ComplaintCategory, ComplaintSource
 from core.store.store import Store
 
+#: A complaint's verdict: its latest decision (c: the complaints row).
+_VERDICT = ("(SELECT verdict FROM complaint_decisions d WHERE d.complaint_id = c.id"
+            " ORDER BY d.id DESC LIMIT 1)")
+_NOT_ACKED = "NOT EXISTS (SELECT 1 FROM acknowledgements a WHERE a.complaint_id = c.id)"
+
 _PAGE_COLUMNS = ("id, complaint_id, contact, channel, address, step, dedup_key, text,"
                  " ack_code, urgency, due_ms, state, tries, last_error, sent_ms")
 
@@ -100,9 +105,7 @@ class EscalationStore:
         ``before_id``, whose verdict is valid or waits for a senior."""
         return self._c.execute(
             "SELECT c.id FROM complaints c WHERE c.customer_number = ? AND c.raised_ms >= ?"
-            " AND c.id < ? AND (SELECT verdict FROM complaint_decisions d"
-            "   WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1)"
-            "   IN ('valid', 'needs_senior')"
+            f" AND c.id < ? AND {_VERDICT} IN ('valid', 'needs_senior')"
             " ORDER BY c.id DESC LIMIT 1", (number, since_ms, before_id)).get
 
     def verdict(self, complaint_id: int) -> Decision | None:
@@ -239,9 +242,7 @@ class EscalationStore:
     def unacknowledged_valid(self) -> list[int]:
         """Complaints whose latest verdict is valid and that nobody acknowledged."""
         return [r[0] for r in self._c.execute(
-            "SELECT c.id FROM complaints c WHERE (SELECT verdict FROM complaint_decisions d"
-            "   WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1) = 'valid'"
-            " AND NOT EXISTS (SELECT 1 FROM acknowledgements a WHERE a.complaint_id = c.id)"
+            f"SELECT c.id FROM complaints c WHERE {_VERDICT} = 'valid' AND {_NOT_ACKED}"
             " ORDER BY c.id")]
 
     def inbox(self, limit: int = 500) -> list[InboxRow]:
@@ -269,10 +270,11 @@ class EscalationStore:
 
     def open_counts(self) -> tuple[int, int]:
         """(valid complaints nobody acknowledged, complaints waiting for a senior)."""
-        valid = len(self.unacknowledged_valid())
-        senior = self._c.execute(
-            "SELECT count(*) FROM complaints c WHERE (SELECT verdict FROM complaint_decisions"
-            " d WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1) = 'needs_senior'").get
+        # One pass, counted in SQL: the window asks every second.
+        valid, senior = self._c.execute(
+            f"SELECT coalesce(sum(v = 'valid' AND {_NOT_ACKED}), 0),"
+            f" coalesce(sum(v = 'needs_senior'), 0)"
+            f" FROM (SELECT c.id, {_VERDICT} AS v FROM complaints c) AS c").fetchone()
         return valid, senior
 
     def agent_name(self, agent_id: int | None) -> str | None:
