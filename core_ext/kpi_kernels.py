@@ -58,8 +58,32 @@ def id_span(iid, agent, ts):
 
 
 @njit(cache=True)
-def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, log_ts,
-                  log_agent, log_state, n_agents):
+def count_up(out, start):
+    """``out`` filled with start, start + 1, ... (np.arange into a given array)."""
+    for i in range(out.shape[0]):
+        out[i] = start + i
+    return out
+
+
+# Measures of a cell (columns of the accumulators, in both engines).
+(A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST,
+ A_TALKED, A_TALK, A_ACW, A_TRANSFERRED, A_TRANSFERS, A_FIRST_CONTACT, A_INBOUND_TALKED,
+ A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK) = range(20)
+N_MEASURES = 20
+#: Agent state -> its time column (0: not counted; OFFLINE is not logged-in time).
+STATE_COLUMN = np.array([0, A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK, 0, 0],
+                        dtype=np.int64)
+
+#: Columns of a state-time record (contact_facts): an agent's time per state in one
+#: UTC quarter hour, the states' columns in STATE_COLUMN's order from A_AVAILABLE.
+R_AGENT, R_SLOT, R_TIME = 0, 1, 2
+N_STATE_TIMES = 5
+R_WIDTH = R_TIME + N_STATE_TIMES
+
+
+@njit(cache=True)
+def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, rec, n_agents,
+                  open_until):
     """One pass over events in seq order: per contact (slot 0..n-1; with an empty
     ``slot`` array, the slot is the id's offset from lo) when it was offered (first
     ENQUEUED), when and how its wait ended (the first ACCEPTED, ABANDONED or
@@ -69,26 +93,42 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
     WRAP_UP that began as the conversation ended, until the agent's next state.
     -1 (how: 0): none. See docs/kpi.md.
 
-    The facts go into ``facts`` (their arrays as new: -1, how and transfers 0), the
-    agents' state log (AGENT_STATE; a login AVAILABLE, a logout OFFLINE) into
-    log_ts/agent/state, room for every event. The caller allocates: numpy asks the
-    kernel for huge pages where numba's own allocations do not, and that halves the
-    cost of first touching the memory. Returns the log's length, the earliest and
-    latest time, and ``misses``: [events whose id or agent fell outside
-    the span given, smallest and largest such id, largest agent id] -- the caller
-    guessed the span and must call again with the true one -- and 1 if the log is
-    out of time order (late reports)."""
+    And the agents' time per state (AGENT_STATE; a login AVAILABLE, a logout
+    OFFLINE), summed per agent and UTC quarter hour: a state lasts until the agent's
+    next one, the last until the latest event or ``open_until``, whichever is later.
+    A record (rows of ``rec``, columns R_*) for each quarter hour in which an agent
+    spent logged-in time: a month of 1,000 agents is 3M records where its state
+    changes are 20M, and any range that begins and ends on a quarter hour is summed
+    from them exactly.
+
+    The facts go into ``facts``, set up here (-1; how and transfers 0). The caller
+    allocates: numpy asks the kernel for huge pages where numba's own allocations do
+    not, and that halves the cost of first touching the memory.
+    Returns the records' count (more than ``rec`` holds: call again with room for
+    them), the earliest and latest time, and ``misses``: [events whose id or agent
+    fell outside the span given, smallest and largest such id, largest agent id] --
+    the caller guessed the span and must call again with the true one -- and 1 if an
+    agent's states are out of time order (late reports: the records are not valid;
+    sum from the time-sorted log)."""
     (offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
      transfers) = facts
     n = offered.shape[0]
     wrap_since = np.full(n_agents, -1, np.int64)
     last_end = np.full(n_agents, -1, np.int64)
     last_end_ts = np.full(n_agents, -1, np.int64)
-    n_log = 0
+    # Each agent's state (as its time column, 0: not counted) since when, and the
+    # quarter hour being summed (-1: none) and its end.
+    state_now = np.zeros(n_agents, np.int64)
+    state_since = np.full(n_agents, -1, np.int64)
+    open_slot = np.full(n_agents, -1, np.int64)
+    open_slot_end = np.full(n_agents, np.iinfo(np.int64).min, np.int64)
+    open_time = np.zeros((n_agents, N_STATE_TIMES), np.int64)
+    n_rec = 0
     misses = np.array([0, np.iinfo(np.int64).max, -1, -1, 0], np.int64)
     tmin = np.iinfo(np.int64).max
     tmax = np.iinfo(np.int64).min
     dense = slot.shape[0] == 0
+    fresh = 0  # the facts from here on are not set up yet
     for i in range(ts.shape[0]):
         k = kind[i]
         t = ts[i]
@@ -110,12 +150,17 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
             if a < 0:
                 continue
             st = _state_of(k, value[i])
-            if n_log > 0 and t < log_ts[n_log - 1]:
-                misses[4] = 1  # the log is not in time order
-            log_ts[n_log] = t
-            log_agent[n_log] = a
-            log_state[n_log] = st
-            n_log += 1
+            t0 = state_since[a]
+            if t < t0:
+                misses[4] = 1  # this agent's states are not in time order
+            elif misses[4] == 0 and state_now[a] > 0:
+                if t <= open_slot_end[a] and t0 >= open_slot_end[a] - SLOT_MS:
+                    open_time[a, state_now[a] - A_AVAILABLE] += t - t0  # most spells
+                else:
+                    n_rec = _spend(state_now[a], t0, t, a, open_slot, open_slot_end,
+                                   open_time, rec, n_rec)
+            state_now[a] = STATE_COLUMN[st] if st >= 0 and st < STATE_COLUMN.shape[0] else 0
+            state_since[a] = t
             if st == ST_WRAP_UP:
                 if wrap_since[a] < 0:
                     wrap_since[a] = t
@@ -143,6 +188,12 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
             s = slot[i]
             if s < 0:
                 continue
+        if s >= fresh:
+            # Contacts come in id order, more or less: their facts are set up as new
+            # here, a block at a time, while the pass is at them in the cache.
+            upto = min(n, s + FRESH_BLOCK)
+            _fresh_facts(facts, fresh, upto)
+            fresh = upto
         # Branches: most events of a contact change one or two of its facts, and on
         # today's mix of events the predictor does better than selecting every fact.
         if channel_of[s] < 0:
@@ -168,7 +219,94 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
                 last_end_ts[a] = t
         elif k == TRANSFERRED:
             transfers[s] += 1
-    return n_log, tmin, tmax, misses
+    _fresh_facts(facts, fresh, n)
+    if misses[4] == 0:
+        # The states still open last until the latest event, as the live engine's.
+        close = max(tmax, open_until)
+        for a in range(n_agents):
+            if state_now[a] > 0:
+                n_rec = _spend(state_now[a], state_since[a], close, a, open_slot,
+                               open_slot_end, open_time, rec, n_rec)
+            if open_slot[a] >= 0:
+                _record(rec, n_rec, a, open_slot[a], open_time)
+                n_rec += 1
+    return n_rec, tmin, tmax, misses
+
+
+#: Contacts whose facts are set up at a time (contact_facts).
+FRESH_BLOCK = 4096
+
+
+@njit(cache=True)
+def _fresh_facts(facts, lo, hi):
+    """The facts of contacts lo..hi-1 as before any event: -1, how and transfers 0."""
+    (offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
+     transfers) = facts
+    for s in range(lo, hi):
+        offered[s] = -1
+        resolved[s] = -1
+        ended[s] = -1
+        acw[s] = -1
+        answered_by[s] = -1
+        queue_of[s] = -1
+        channel_of[s] = -1
+        how[s] = 0
+        outcome[s] = -1
+        transfers[s] = 0
+
+
+@njit(cache=True)
+def _spend(col, t0, t1, a, open_slot, open_slot_end, open_time, rec, n_rec):
+    """Agent a's time in column ``col`` over [t0, t1) into its quarter hours' sums; a
+    sum whose quarter hour is over becomes a record."""
+    if t0 < 0:
+        return n_rec
+    t = t0
+    while t < t1:
+        q = t // SLOT_MS
+        nxt = min(t1, (q + 1) * SLOT_MS)
+        if open_slot[a] != q:
+            if open_slot[a] >= 0:
+                _record(rec, n_rec, a, open_slot[a], open_time)
+                n_rec += 1
+            open_slot[a] = q
+            open_slot_end[a] = (q + 1) * SLOT_MS
+            for j in range(N_STATE_TIMES):
+                open_time[a, j] = 0
+        open_time[a, col - A_AVAILABLE] += nxt - t
+        t = nxt
+    return n_rec
+
+
+@njit(cache=True)
+def _record(rec, n_rec, a, q, open_time):
+    """Write record n_rec (agent a, quarter hour q, its time per state) if there is
+    room: the caller counts the records and calls again with room for all."""
+    if n_rec < rec.shape[0]:
+        rec[n_rec, R_AGENT] = a
+        rec[n_rec, R_SLOT] = q
+        for j in range(N_STATE_TIMES):
+            rec[n_rec, R_TIME + j] = open_time[a, j]
+
+
+@njit(cache=True)
+def state_log(ts, kind, agent, value, log_ts, log_agent, log_state):
+    """The agents' state log (AGENT_STATE; a login AVAILABLE, a logout OFFLINE) into
+    log_ts/agent/state, room for every event. Returns its length and whether it is
+    in time order."""
+    n_log = 0
+    in_order = True
+    for i in range(ts.shape[0]):
+        k = kind[i]
+        if (k == AGENT_STATE or k == AGENT_LOGOUT or k == AGENT_LOGIN) and agent[i] >= 0:
+            t = ts[i]
+            if n_log > 0 and t < log_ts[n_log - 1]:
+                in_order = False
+            log_ts[n_log] = t
+            log_agent[n_log] = agent[i]
+            log_state[n_log] = _state_of(k, value[i])
+            n_log += 1
+    return n_log, in_order
 
 
 @njit(cache=True)
@@ -179,27 +317,21 @@ def _state_of(kind, value):
     return ST_OFFLINE if kind == AGENT_LOGOUT else ST_AVAILABLE
 
 
-# Measures of a cell (columns of the accumulators, in both engines).
-(A_OFFERED, A_ANSWERED, A_IN_TARGET, A_ABANDONED, A_SHORT, A_VOICEMAIL, A_WAIT, A_LONGEST,
- A_TALKED, A_TALK, A_ACW, A_TRANSFERRED, A_TRANSFERS, A_FIRST_CONTACT, A_INBOUND_TALKED,
- A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK) = range(20)
-N_MEASURES = 20
-#: Agent state -> its time column (0: not counted; OFFLINE is not logged-in time).
-STATE_COLUMN = np.array([0, A_AVAILABLE, A_BUSY, A_WRAP_UP, A_AWAY, A_BREAK, 0, 0],
-                        dtype=np.int64)
-
 # Where a grouping dimension's value comes from.
 SRC_CHANNEL, SRC_QUEUE, SRC_AGENT, SRC_INTERVAL = 0, 1, 2, 3
+
+
+#: Outcomes that need no follow-up, by outcome code & 255 (-1, none: 255, False).
+FIRST_CONTACT_OUTCOME = np.zeros(256, np.bool_)
+FIRST_CONTACT_OUTCOME[[OUT_RESOLVED, OUT_SALE, OUT_NO_SALE, OUT_MEETING_SET, OUT_PRANK]] = True
 
 
 @njit(cache=True)
 def resolved_first_time(outcome, transfers, channel):
     """Resolved in this contact: an inbound contact with no transfer and an outcome
     that needs no follow-up (a dial is the agent's own: KPI-4's, not FCR's)."""
-    o = outcome
-    return channel != OUTBOUND_CALL and transfers == 0 and (
-        o == OUT_RESOLVED or o == OUT_SALE or o == OUT_NO_SALE or o == OUT_MEETING_SET
-        or o == OUT_PRANK)
+    # A table and ands without branches: outcomes come in no order a predictor learns.
+    return (channel != OUTBOUND_CALL) & (transfers == 0) & FIRST_CONTACT_OUTCOME[outcome & 255]
 
 
 @njit(cache=True)
@@ -217,6 +349,16 @@ def _code(d, v, tab, tab_lo):
 
 
 @njit(cache=True)
+def fresh_cells(acc):
+    """``acc`` as before any contact: zeros, the longest wait -1 (none)."""
+    for c in range(acc.shape[0]):
+        for j in range(acc.shape[1]):
+            acc[c, j] = 0
+        acc[c, A_LONGEST] = -1
+    return acc
+
+
+@njit(cache=True)
 def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
               transfers, target_q, target_q_lo, target_ch, short_ms, src, tab, tab_lo, size,
               iv_tab, slot0, since, until, acc, hist):
@@ -224,11 +366,18 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
     of the interval its wait ended in (if in [since, until)); its conversation in the
     cell of the interval it ended in. Dimension d of a contact is tab[d, v - tab_lo[d]]
     (a dense code below size[d]) of its channel, queue or answering agent (src[d]), or
-    for the interval, iv_tab[t // SLOT_MS - slot0]. The service-level target is the
+    for the interval, iv_tab[t // SLOT_MS - slot0]; an interval dimension must be the
+    first, and ``since`` not negative. The service-level target is the
     queue's (target_q[queue - target_q_lo], -1: none) else the channel's. Into ``acc``
     (zeros, A_LONGEST -1) and, if it has rows, the wait histogram ``hist``."""
     with_hist = hist.shape[0] > 0
     nd = src.shape[0]
+    # The interval, if grouped by, is the outermost dimension: a cell is the
+    # interval's code times the cells of the other dimensions, plus their code.
+    with_iv = nd > 0 and src[0] == SRC_INTERVAL
+    inner = 1
+    for d in range(1 if with_iv else 0, nd):
+        inner *= size[d]
     for s in range(offered.shape[0]):
         r = resolved[s]
         e = ended[s]
@@ -238,26 +387,28 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
         talked = how[s] == HOW_ANSWERED and e >= r and e >= since and e < until
         if not counted and not talked:
             continue
-        cc = 0
-        ct = 0
-        for d in range(nd):
+        code = 0
+        for d in range(1 if with_iv else 0, nd):
             sd = src[d]
-            if sd == SRC_INTERVAL:
-                kc = iv_tab[r // SLOT_MS - slot0] if counted else 0
-                kt = iv_tab[e // SLOT_MS - slot0] if talked else 0
+            if sd == SRC_CHANNEL:
+                v = np.int64(channel_of[s])
+            elif sd == SRC_QUEUE:
+                v = np.int64(queue_of[s])
             else:
-                if sd == SRC_CHANNEL:
-                    v = np.int64(channel_of[s])
-                elif sd == SRC_QUEUE:
-                    v = np.int64(queue_of[s])
-                else:
-                    v = np.int64(answered_by[s])
-                kc = tab[d, v - tab_lo[d]]
-                kt = kc
-            cc = cc * size[d] + kc
-            ct = ct * size[d] + kt
+                v = np.int64(answered_by[s])
+            code = code * size[d] + tab[d, v - tab_lo[d]]
+        cc = code
+        ct = code
+        if with_iv:
+            # since >= 0: the moments counted are not negative, and unsigned division
+            # needs no rounding towards minus infinity.
+            if counted:
+                cc += iv_tab[np.int64(np.uint64(r) // np.uint64(SLOT_MS)) - slot0] * inner
+            if talked:
+                ct += iv_tab[np.int64(np.uint64(e) // np.uint64(SLOT_MS)) - slot0] * inner
+        # Adds of 0 or 1, not branches: how a wait ended, which calls had wrap-up or a
+        # transfer, and their outcomes follow no pattern a predictor learns.
         if counted:
-            # Adds of 0 or 1, not branches: how a wait ended is close to random.
             wait = r - offered[s]
             h = how[s]
             ans = h == HOW_ANSWERED
@@ -277,52 +428,41 @@ def aggregate(offered, resolved, ended, acw, answered_by, queue_of, channel_of, 
             if with_hist and ans:
                 hist[cc, wait_bin(wait)] += 1
         if talked:
+            tr = transfers[s]
             acc[ct, A_TALKED] += 1
             acc[ct, A_TALK] += e - r
-            if acw[s] > 0:
-                acc[ct, A_ACW] += acw[s]
-            tr = transfers[s]
-            if tr > 0:
-                acc[ct, A_TRANSFERRED] += 1
-                acc[ct, A_TRANSFERS] += tr
-            if resolved_first_time(outcome[s], tr, channel_of[s]):
-                acc[ct, A_FIRST_CONTACT] += 1
+            acc[ct, A_ACW] += max(acw[s], 0)
+            acc[ct, A_TRANSFERRED] += tr > 0
+            acc[ct, A_TRANSFERS] += tr
+            acc[ct, A_FIRST_CONTACT] += resolved_first_time(outcome[s], tr, channel_of[s])
             acc[ct, A_INBOUND_TALKED] += channel_of[s] != OUTBOUND_CALL
 
 
 @njit(cache=True)
-def used_cells(acc, size, user_axes):
+def used_cells(acc, size, user_axes, out, cells, coords):
     """The cells of ``acc`` (laid out row-major over ``size``) that hold a contact, a
     conversation or agent time, in the order of the user's dimensions: dimension i
-    of the user's is layout dimension user_axes[i], the first the outermost. Returns
-    (cells, coords): each used cell's row in ``acc`` and its code per user dimension;
-    and the used cells' measures gathered in that order."""
+    of the user's is layout dimension user_axes[i], the first the outermost. Into the
+    first rows of ``out`` their measures, of ``cells`` their rows in ``acc`` and of
+    ``coords`` their codes per user dimension (each with as many rows as ``acc``).
+    Returns how many there are."""
     nd = size.shape[0]
-    total = acc.shape[0]
-    used = np.zeros(total, np.bool_)
-    count = 0
-    for c in range(total):
-        u = acc[c, A_OFFERED] > 0 or acc[c, A_TALKED] > 0
-        if not u:
-            for j in range(A_AVAILABLE, N_MEASURES):
-                if acc[c, j] > 0:
-                    u = True
-                    break
-        used[c] = u
-        count += u
     stride = np.ones(nd, np.int64)
     for d in range(nd - 2, -1, -1):
         stride[d] = stride[d + 1] * size[d + 1]
-    cells = np.empty(count, np.int64)
-    coords = np.empty((count, nd), np.int64)
-    out = np.empty((count, acc.shape[1]), np.int64)
     idx = np.zeros(nd, np.int64)
     k = 0
-    for _ in range(total):
+    for _ in range(acc.shape[0]):
         cell = 0
         for i in range(nd):
             cell += idx[i] * stride[user_axes[i]]
-        if used[cell]:
+        used = acc[cell, A_OFFERED] > 0 or acc[cell, A_TALKED] > 0
+        if not used:
+            for j in range(A_AVAILABLE, N_MEASURES):
+                if acc[cell, j] > 0:
+                    used = True
+                    break
+        if used:
             cells[k] = cell
             for i in range(nd):
                 coords[k, i] = idx[i]
@@ -337,7 +477,7 @@ def used_cells(acc, size, user_axes):
                 break
             idx[i] = 0
             i -= 1
-    return cells, coords, out
+    return k
 
 
 @njit(cache=True)
@@ -355,18 +495,10 @@ def _spread(acc, col, cell_base, iv_stride, t0, t1, iv_tab, slot0, with_iv):
 
 
 @njit(cache=True)
-def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, since, until,
-                     acc):
-    """Add each agent's time per state (AGENT_STATE log: ts, agent, state; in time
-    order per agent) over [since, until) to the cells of ``acc``, split at interval
-    borders. A state lasts until the agent's next one, or until ``until``. The
+def _agent_cells(n_agents, src, tab, tab_lo, size):
+    """Each agent's cell without its interval (-1: the agent is in no group), the
+    interval's stride in the cells, and whether there is an interval dimension. The
     dimensions are the agent's (src SRC_AGENT) and at most one interval."""
-    n_agents = 0
-    for i in range(agent.shape[0]):
-        if agent[i] + 1 > n_agents:
-            n_agents = agent[i] + 1
-    # Each agent's cell without its interval, and the interval's stride in it
-    # (-1: the agent is in no group).
     base = np.zeros(n_agents, np.int64)
     stride = 0
     with_iv = False
@@ -380,6 +512,21 @@ def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, si
                 continue
             c = 0 if src[d] == SRC_INTERVAL else _code(d, a, tab, tab_lo)
             base[a] = -1 if c < 0 else base[a] * size[d] + c
+    return base, stride, with_iv
+
+
+@njit(cache=True)
+def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, since, until,
+                     acc):
+    """Add each agent's time per state (AGENT_STATE log: ts, agent, state; in time
+    order per agent) over [since, until) to the cells of ``acc``, split at interval
+    borders. A state lasts until the agent's next one, or until ``until``. The
+    dimensions are the agent's (src SRC_AGENT) and at most one interval."""
+    n_agents = 0
+    for i in range(agent.shape[0]):
+        if agent[i] + 1 > n_agents:
+            n_agents = agent[i] + 1
+    base, stride, with_iv = _agent_cells(n_agents, src, tab, tab_lo, size)
     cur = np.zeros(n_agents, np.int64)
     from_t = np.full(n_agents, -1, np.int64)
     for i in range(ts.shape[0] + n_agents):
@@ -402,6 +549,27 @@ def agent_state_time(ts, agent, state, src, tab, tab_lo, size, iv_tab, slot0, si
         if t >= from_t[a]:
             cur[a] = new
             from_t[a] = t
+
+
+@njit(cache=True)
+def recorded_state_time(rec, src, tab, tab_lo, size, iv_tab, slot0, since, until, acc):
+    """Add the state-time records of contact_facts (``rec``) whose quarter hour
+    overlaps [since, until) to the cells of ``acc``, as agent_state_time adds the
+    log's. Exact when each of since and until is on a quarter hour or outside the
+    records' time: then a quarter hour lies wholly inside or outside the range."""
+    n_agents = 0
+    for r in range(rec.shape[0]):
+        if rec[r, R_AGENT] + 1 > n_agents:
+            n_agents = rec[r, R_AGENT] + 1
+    base, stride, with_iv = _agent_cells(n_agents, src, tab, tab_lo, size)
+    for r in range(rec.shape[0]):
+        b = base[rec[r, R_AGENT]]
+        q = np.int64(rec[r, R_SLOT])
+        if b < 0 or (q + 1) * SLOT_MS <= since or q * SLOT_MS >= until:
+            continue
+        cell = b + iv_tab[q - slot0] * stride if with_iv else b
+        for j in range(N_STATE_TIMES):
+            acc[cell, A_AVAILABLE + j] += rec[r, R_TIME + j]
 
 
 # -- the incremental engine --------------------------------------------------------

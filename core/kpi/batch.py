@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.kpi.buffers import POOL
 from core.kpi.contacts import ContactFacts
 from core.kpi.intervals import INTERVAL_MS, INTERVALS, IntervalTable, interval_table
 from core.kpi.intervals import local_interval as local_interval
@@ -184,7 +185,7 @@ def _dimension(d: str, facts: ContactFacts, settings: KpiSettings,
     src = {"channel": K.SRC_CHANNEL, "queue": K.SRC_QUEUE, "language": K.SRC_QUEUE}.get(
         d, K.SRC_AGENT)
     if src == K.SRC_AGENT:
-        hi = _id_range(facts.agent_id, facts.state_agent)
+        hi = _id_range(facts.agent_id, np.array([facts.state_agent_max]))
     else:
         hi = _id_range(facts.channel if d == "channel" else facts.queue_id)
     if d in ("channel", "queue", "agent"):
@@ -241,27 +242,46 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
     iv_index = ivs.index if ivs is not None else np.zeros(1, np.int64)
     slot0 = ivs.slot0 if ivs is not None else 0
     target_q, target_lo = _queue_targets(settings.target_ms)
-    # Allocated here, not in the kernel: numpy asks for huge pages (see contacts.py).
-    acc = np.zeros((cells, K.N_MEASURES), np.int64)
-    acc[:, K.A_LONGEST] = -1
-    hist = np.zeros((cells if percentiles else 0, K.N_WAIT_BINS), np.int32)
+    # Allocated here, not in the kernel: numpy asks for huge pages (see contacts.py);
+    # and kept for the next report (core.kpi.buffers).
+    acc = K.fresh_cells(POOL.empty((cells, K.N_MEASURES), np.int64))
+    hist = POOL.zeros((cells if percentiles else 0, K.N_WAIT_BINS), np.int32)
     K.aggregate(
         facts.offered_ms, facts.resolved_ms, facts.ended_ms, facts.acw_ms, facts.agent_id,
         facts.queue_id, facts.channel, facts.how, facts.outcome, facts.transfers, target_q,
         target_lo, settings.channel_targets_ms(), settings.short_abandon_ms, src, tab,
         tab_lo, size, iv_index, slot0, since, until, acc, hist)
     agent_time = not (QUEUE_SIDE & set(by))
-    if agent_time and len(facts.state_ms):
+    if agent_time:
         # A state still open counts up to the latest event (as live), or the range's end.
-        K.agent_state_time(facts.state_ms, facts.state_agent, facts.state, src, tab, tab_lo,
-                           size, iv_index, slot0, since, min(until, facts.last_ms), acc)
+        end = min(until, facts.last_ms)
+        args = (src, tab, tab_lo, size, iv_index, slot0, since, end, acc)
+        if facts.state_slots is not None and _on_quarter_hours(since, end, facts):
+            K.recorded_state_time(facts.state_slots, *args)
+        elif len(facts.state_ms):
+            K.agent_state_time(facts.state_ms, facts.state_agent, facts.state, *args)
     # Rows in the order of ``by`` (the cells are laid out interval first).
     user_axes = np.array([layout.index(i) for i in range(len(by))], dtype=np.int64)
-    present, coords, measures = K.used_cells(acc, size if by else np.ones(1, np.int64),
-                                             user_axes if by else np.zeros(1, np.int64))
+    rows = POOL.empty(acc.shape, np.int64)
+    cells_at = POOL.empty(len(acc), np.int64)
+    coords_at = POOL.empty((len(acc), max(len(by), 1)), np.int64)
+    n = K.used_cells(acc, size if by else np.ones(1, np.int64),
+                     user_axes if by else np.zeros(1, np.int64), rows, cells_at, coords_at)
+    present, coords = cells_at[:n], coords_at[:n]
+    # A table much smaller than its cells does not hold on to all of them.
+    measures = rows[:n] if 2 * n > len(rows) else rows[:n].copy()
     keys = {d: dims[user_axes[i]].decode[coords[:, i]] for i, d in enumerate(by)}
     return KpiTable(by=by, interval=interval, keys=keys, measures=measures,
                     agent_time=agent_time, wait_hist=hist[present] if percentiles else None)
+
+
+def _on_quarter_hours(since: int, end: int, facts: ContactFacts) -> bool:
+    """Whether [since, end) cuts no quarter hour of the events' time short, and the
+    records were read up to its end: then the agents' time per quarter hour adds up
+    to their time in the range exactly."""
+    return ((since % K.SLOT_MS == 0 or since <= facts.first_ms)
+            and end <= facts.state_slots_until
+            and (end % K.SLOT_MS == 0 or end == facts.state_slots_until))
 
 
 def _queue_targets(by_queue: Mapping[int, int]) -> tuple[np.ndarray, int]:

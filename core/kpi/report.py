@@ -4,7 +4,6 @@ in words."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -91,10 +90,10 @@ def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None
         return None
     since = span[0] if since_ms is None else since_ms
     until = span[1] + 1 if until_ms is None else until_ms
-    facts = contact_facts(report_events(store, since, until) if events is None else events)
-    # An agent's state open at the end counts up to the latest event read; the store
-    # knows the agent stayed in it at least until its next event, so up to the end.
-    facts = dataclasses.replace(facts, last_ms=max(facts.last_ms, min(span[1], until)))
+    # An agent's state open at the end of what was read lasted, as the store knows,
+    # at least until its next event: so up to the range's end.
+    facts = contact_facts(report_events(store, since, until) if events is None else events,
+                          open_until_ms=min(span[1], until))
     return ReportFacts(facts, settings, since, until)
 
 

@@ -94,8 +94,11 @@ def _state_time(e: pd.DataFrame, keys_of, since: int, end: int, interval: str,
 def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezone: str,
                  language: dict[int, str], team: dict[int, str] | None = None,
                  shift: dict[int, str] | None = None, short_ms: int = 5_000,
-                 percentiles: bool = False) -> pd.DataFrame:
+                 percentiles: bool = False, since_ms: int | None = None,
+                 until_ms: int | None = None) -> pd.DataFrame:
     team, shift = team or {}, shift or {}
+    since = 0 if since_ms is None else since_ms
+    until = np.iinfo(np.int64).max if until_ms is None else until_ms
     e = pd.DataFrame({c: events[c] for c in ("seq", "ts_ms", "kind", "interaction_id",
                                              "agent_id", "queue_id", "channel", "value")})
     acw = _acw(e)
@@ -139,7 +142,8 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
     for r in c.itertuples():
         q, a, ch = int(r.queue), int(r.agent), int(r.channel)
         # An outbound dial's wait is a campaign's lag: no contact measure counts it.
-        if not np.isnan(r.offered) and not np.isnan(r.resolved) and ch != OUTBOUND_CALL:
+        if (not np.isnan(r.offered) and not np.isnan(r.resolved) and ch != OUTBOUND_CALL
+                and since <= r.resolved < until):
             x = cell(keys_of(q, a, ch, _local_start(int(r.resolved), interval, timezone)))
             wait = int(r.resolved - r.offered)
             x["offered"] += 1
@@ -154,7 +158,8 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
             else:
                 x["voicemail"] += 1
             x["longest_wait_ms"] = max(x["longest_wait_ms"], wait)
-        if not np.isnan(r.answered_ms) and not np.isnan(r.ended) and r.ended >= r.answered_ms:
+        if (not np.isnan(r.answered_ms) and not np.isnan(r.ended) and r.ended >= r.answered_ms
+                and since <= r.ended < until):
             x = cell(keys_of(q, a, ch, _local_start(int(r.ended), interval, timezone)))
             x["talked"] += 1
             x["talk_ms"] += int(r.ended - r.answered_ms)
@@ -169,7 +174,9 @@ def contact_kpis(events: np.ndarray, by: tuple[str, ...], interval: str, timezon
         def agent_keys(agent: int, start: int) -> tuple:
             return keys_of(-1, agent, -1, start)
 
-        for key, times in _state_time(e, agent_keys, 0, int(e["ts_ms"].max()), interval,
+        # A state still open counts up to the latest event, or the range's end.
+        end = min(until, int(e["ts_ms"].max()))
+        for key, times in _state_time(e, agent_keys, since, end, interval,
                                       timezone).items():
             if sum(times.values()):
                 cell(key).update(times)

@@ -190,3 +190,117 @@ def test_sparse_interaction_ids_give_the_same_measures() -> None:
             _as_frame(contact_kpis(contact_facts(dense), by, "hour", kpi), by))
     assert contact_facts(sparse).interaction_id.tolist() == [10**12, 2 * 10**12,
                                                             3 * 10**12, 4 * 10**12]
+
+
+#: A range's end: on a quarter hour (the agents' time summed from the quarter-hour
+#: records) or anywhere (from their state log), or none.
+range_end = st.one_of(st.none(), st.integers(-6, 24).map(lambda q: MIDNIGHT + q * 900_000),
+                      st.integers(-3_600_000, 6 * 3_600_000).map(lambda ms: MIDNIGHT + ms))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(contact, max_size=30), agent_states,
+       st.sampled_from([(), ("agent",), ("agent", "interval"), ("team", "interval"),
+                        ("shift", "agent"), ("queue", "interval")]),
+       st.sampled_from(["15min", "hour", "day"]), range_end, range_end)
+def test_a_range_equals_the_pandas_reference(contacts, states, by, interval, since,
+                                             until) -> None:
+    if since is not None and until is not None and since > until:
+        since, until = until, since
+    events = _stream(contacts, states)
+    facts = contact_facts(events)
+    want = reference.contact_kpis(events, by, interval, TZ, LANG, TEAM, SHIFT,
+                                  since_ms=since, until_ms=until)
+    want.index.names = list(by) or ["_all"]
+    got = contact_kpis(facts, by, interval, KPI, since_ms=since, until_ms=until)
+    pd.testing.assert_frame_equal(_as_frame(got, by), want, check_names=False,
+                                  check_index_type=False)
+    # The state log alone, as when reports came late, gives the same.
+    facts.state_slots = None
+    got = contact_kpis(facts, by, interval, KPI, since_ms=since, until_ms=until)
+    pd.testing.assert_frame_equal(_as_frame(got, by), want, check_names=False,
+                                  check_index_type=False)
+
+
+def _states(rows: list[tuple[int, int, int]]) -> np.ndarray:
+    """Agent state events (agent, ms from midnight, state) in the order given."""
+    out = np.zeros(len(rows), dtype=EVENT_DTYPE)
+    out["seq"] = np.arange(1, len(rows) + 1)
+    out["kind"], out["interaction_id"], out["queue_id"], out["channel"] = (
+        int(K.AGENT_STATE), -1, -1, -1)
+    for i, (agent, at, state) in enumerate(rows):
+        out[i]["ts_ms"], out[i]["agent_id"], out[i]["value"] = MIDNIGHT + at, agent, state
+    return out
+
+
+def test_a_late_state_report_is_summed_from_the_log_in_time_order() -> None:
+    """An agent's break reported after their later states (a late report): the
+    quarter-hour records cannot take it in, so the time comes from the log, sorted."""
+    minute = 60_000
+    av, busy, brk = int(AgentState.AVAILABLE), int(AgentState.BUSY), int(AgentState.BREAK)
+    events = _states([(1, 0, av), (2, 0, av), (1, 20 * minute, busy), (2, 30 * minute, busy),
+                      (1, 40 * minute, av), (2, 50 * minute, av),
+                      (1, 10 * minute, brk)])  # agent 1's break, reported last
+    facts = contact_facts(events)
+    assert facts.state_slots is None
+    got = contact_kpis(facts, ("agent",), "hour", KPI)
+    want = reference.contact_kpis(events, ("agent",), "hour", TZ, LANG, TEAM, SHIFT)
+    want.index.names = ["agent"]
+    pd.testing.assert_frame_equal(_as_frame(got, ("agent",)), want, check_names=False,
+                                  check_index_type=False)
+    assert got.break_ms.tolist() == [10 * minute, 0]
+    assert got.available_ms.tolist() == [10 * minute + 10 * minute, 30 * minute]
+
+
+def test_more_quarter_hours_than_room_for_records_are_all_summed() -> None:
+    """Long spells and few events: more quarter-hour records than the first guess of
+    room (a tenth of the events), so the facts are read again with room for all."""
+    hour = 3_600_000
+    av, brk = int(AgentState.AVAILABLE), int(AgentState.BREAK)
+    rows = [(agent, t * 3 * hour + agent * 60_000, av if t % 2 == 0 else brk)
+            for t in range(80) for agent in range(1, 51)]
+    events = _states(sorted(rows, key=lambda r: r[1]))
+    facts = contact_facts(events)
+    assert facts.state_slots is not None and len(facts.state_slots) > len(events) // 10 + 4096
+    got = _as_frame(contact_kpis(facts, ("agent", "interval"), "day", KPI),
+                    ("agent", "interval"))
+    facts.state_slots = None
+    assert_from_log = _as_frame(contact_kpis(facts, ("agent", "interval"), "day", KPI),
+                                ("agent", "interval"))
+    pd.testing.assert_frame_equal(got, assert_from_log)
+    # Each agent is logged in from their first state to the last event.
+    per_agent = got.groupby(level="agent")[["available_ms", "break_ms"]].sum().sum(axis=1)
+    last = int(events["ts_ms"].max())
+    assert per_agent.to_dict() == {a: last - (MIDNIGHT + a * 60_000) for a in range(1, 51)}
+
+
+def test_a_range_from_before_the_first_event_counts_its_quarter_hour() -> None:
+    """A range from 12:02 when the first state is at 12:05: no time is cut off, so the
+    quarter-hour records serve, the first quarter hour with them."""
+    minute = 60_000
+    av, busy = int(AgentState.AVAILABLE), int(AgentState.BUSY)
+    events = _states([(1, 5 * minute, av), (1, 9 * minute, busy), (1, 31 * minute, av),
+                      (1, 44 * minute, busy)])
+    facts = contact_facts(events)
+    got = contact_kpis(facts, ("agent", "interval"), "15min", KPI,
+                       since_ms=MIDNIGHT + 2 * minute, until_ms=MIDNIGHT + 45 * minute)
+    assert got.available_ms.tolist() == [4 * minute, 0, 13 * minute]
+    # Busy again at 12:44, the last event: an open state lasts until the latest event.
+    assert got.busy_ms.tolist() == [6 * minute, 15 * minute, 1 * minute]
+
+
+def test_states_open_at_the_end_last_until_what_is_known() -> None:
+    """A report reads up to its range's end, and the store knows the agents stayed in
+    their last states until then: the records hold that time, as the log does."""
+    minute = 60_000
+    av, brk = int(AgentState.AVAILABLE), int(AgentState.BREAK)
+    events = _states([(1, 0, av), (2, 3 * minute, av), (1, 20 * minute, brk)])
+    facts = contact_facts(events, open_until_ms=MIDNIGHT + 2 * 60 * minute)
+    assert facts.last_ms == MIDNIGHT + 2 * 60 * minute
+    got = _as_frame(contact_kpis(facts, ("agent", "interval"), "hour", KPI,
+                                 since_ms=MIDNIGHT), ("agent", "interval"))
+    assert got["break_ms"].tolist() == [40 * minute, 60 * minute, 0, 0]
+    assert got["available_ms"].tolist() == [20 * minute, 0, 57 * minute, 60 * minute]
+    facts.state_slots = None
+    pd.testing.assert_frame_equal(got, _as_frame(contact_kpis(
+        facts, ("agent", "interval"), "hour", KPI, since_ms=MIDNIGHT), ("agent", "interval")))
