@@ -101,9 +101,9 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
     changes are 20M, and any range that begins and ends on a quarter hour is summed
     from them exactly.
 
-    The facts go into ``facts``, set up here (-1; how and transfers 0). The caller
-    allocates: numpy asks the kernel for huge pages where numba's own allocations do
-    not, and that halves the cost of first touching the memory.
+    The facts go into ``facts`` (their arrays as new: -1, how and transfers 0). The
+    caller allocates: numpy asks the kernel for huge pages where numba's own
+    allocations do not, and that halves the cost of first touching the memory.
     Returns the records' count (more than ``rec`` holds: call again with room for
     them), the earliest and latest time, and ``misses``: [events whose id or agent
     fell outside the span given, smallest and largest such id, largest agent id] --
@@ -128,7 +128,6 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
     tmin = np.iinfo(np.int64).max
     tmax = np.iinfo(np.int64).min
     dense = slot.shape[0] == 0
-    fresh = 0  # the facts from here on are not set up yet
     for i in range(ts.shape[0]):
         k = kind[i]
         t = ts[i]
@@ -188,12 +187,6 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
             s = slot[i]
             if s < 0:
                 continue
-        if s >= fresh:
-            # Contacts come in id order, more or less: their facts are set up as new
-            # here, a block at a time, while the pass is at them in the cache.
-            upto = min(n, s + FRESH_BLOCK)
-            _fresh_facts(facts, fresh, upto)
-            fresh = upto
         # Branches: most events of a contact change one or two of its facts, and on
         # today's mix of events the predictor does better than selecting every fact.
         if channel_of[s] < 0:
@@ -219,7 +212,6 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
                 last_end_ts[a] = t
         elif k == TRANSFERRED:
             transfers[s] += 1
-    _fresh_facts(facts, fresh, n)
     if misses[4] == 0:
         # The states still open last until the latest event, as the live engine's.
         close = max(tmax, open_until)
@@ -231,28 +223,6 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
                 _record(rec, n_rec, a, open_slot[a], open_time)
                 n_rec += 1
     return n_rec, tmin, tmax, misses
-
-
-#: Contacts whose facts are set up at a time (contact_facts).
-FRESH_BLOCK = 4096
-
-
-@njit(cache=True)
-def _fresh_facts(facts, lo, hi):
-    """The facts of contacts lo..hi-1 as before any event: -1, how and transfers 0."""
-    (offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
-     transfers) = facts
-    for s in range(lo, hi):
-        offered[s] = -1
-        resolved[s] = -1
-        ended[s] = -1
-        acw[s] = -1
-        answered_by[s] = -1
-        queue_of[s] = -1
-        channel_of[s] = -1
-        how[s] = 0
-        outcome[s] = -1
-        transfers[s] = 0
 
 
 @njit(cache=True)

@@ -185,9 +185,9 @@ _SLOTS_FIT = 2**31 * K.SLOT_MS
 
 
 def _fact_arrays(n: int) -> tuple[np.ndarray, ...]:
-    """Room for the kernel's per-contact columns (it sets them up). Allocated by numpy,
-    which asks for huge pages (first touching them then costs half as much), from the
+    """The kernel's per-contact columns, as before any event. Allocated by numpy, which
+    asks for huge pages (first touching them then costs half as much), from the
     buffers kept for the next report (core.kpi.buffers)."""
-    return tuple(POOL.empty(n, dtype) for dtype in (
-        np.int64, np.int64, np.int64, np.int64, np.int32, np.int32, np.int8, np.int8,
-        np.int8, np.int16))
+    return tuple(POOL.full(n, fill, dtype) for dtype, fill in (
+        (np.int64, -1), (np.int64, -1), (np.int64, -1), (np.int64, -1), (np.int32, -1),
+        (np.int32, -1), (np.int8, -1), (np.int8, 0), (np.int8, -1), (np.int16, 0)))
