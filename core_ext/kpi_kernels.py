@@ -213,7 +213,8 @@ def contact_facts(ts, kind, iid, agent, queue, channel, value, lo, slot, facts, 
         elif k == TRANSFERRED:
             transfers[s] += 1
     if misses[4] == 0:
-        # The states still open last until the latest event, as the live engine's.
+        # The states still open last until the latest event (or open_until), as the
+        # live engine's.
         close = max(tmax, open_until)
         for a in range(n_agents):
             if state_now[a] > 0:

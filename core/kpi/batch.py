@@ -216,6 +216,8 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
     for d in by:
         if d not in DIMENSIONS:
             raise ValueError(f"cannot group by {d!r}: one of {', '.join(DIMENSIONS)}")
+        if by.count(d) > 1:
+            raise ValueError(f"cannot group by {d!r} twice")
     if interval not in INTERVALS:
         raise ValueError(f"interval {interval!r}: one of {', '.join(INTERVALS)}")
     since = 0 if since_ms is None else max(0, since_ms)

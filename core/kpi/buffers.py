@@ -1,23 +1,25 @@
-"""The batch engine's largest arrays, made from buffers it keeps for a few seconds
-after their last use, so that the next report finds its memory already in place.
+"""The batch engine's largest arrays, made from buffers it keeps for a minute after
+their last use, so that the next report finds its memory already in place.
 
-A month of a 1,000-agent floor takes about 0.8 GB of arrays per report. glibc gives
-every allocation that large back to the system as soon as it is freed, so each report
+A month of a 1,000-agent floor takes about 0.9 GB of arrays per report. glibc gives
+every allocation over 32 MB back to the system as soon as it is freed, so each report
 touches all of it afresh, a page fault per page. On a virtual machine with free page
 reporting (KVM's virtio-balloon, as on our CI machines) the host has meanwhile taken
-those pages back, and each fault is the host's to serve: 0.2 to 1.2 s more per report
-there, as much as the engine's own work. Allocators made for such loads (jemalloc,
+those pages back, and each fault is the host's to serve: up to 3 s more there, for a
+report the engine makes in 1.4 s. Allocators made for such loads (jemalloc,
 mimalloc) keep freed memory a while for its next use; this does the same for the
-engine's largest arrays and nothing else. (A day of a 28-agent floor needs none of
-this size: such reports never use the pool.)
+engine's largest arrays and nothing else. (A day of a 28-agent floor needs no array
+this large: such reports never use the pool.)
 
 A buffer is free again when no array made from it is alive: numpy points every view
 at the array that owns the memory, so the references to the buffer tell. Buffers left
-unused for ``KEEP_S`` are let go.
+unused for ``KEEP_S`` are let go, and never more than a quarter of the machine's
+memory (at most ``MAX_IDLE_BYTES``) is kept unused.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -30,7 +32,7 @@ import numpy.typing as npt
 KEEP_S = 60.0
 #: Smaller arrays come from numpy as usual: malloc keeps those itself.
 MIN_BYTES = 4 << 20
-#: At most this much is kept unused.
+#: At most this much is kept unused, and no more than a quarter of the memory.
 MAX_IDLE_BYTES = 4 << 30
 #: Arrays start on a cache line.
 ALIGN = 64
@@ -40,10 +42,11 @@ class BufferPool:
     """Arrays from kept buffers (see the module's text). Thread-safe."""
 
     def __init__(self, keep_s: float = KEEP_S, min_bytes: int = MIN_BYTES,
-                 max_idle_bytes: int = MAX_IDLE_BYTES) -> None:
+                 max_idle_bytes: int | None = None) -> None:
         self.keep_s = keep_s
         self.min_bytes = min_bytes
-        self.max_idle_bytes = max_idle_bytes
+        self.max_idle_bytes = (min(MAX_IDLE_BYTES, _memory_bytes() // 4)
+                               if max_idle_bytes is None else max_idle_bytes)
         self._lock = threading.Lock()
         self._buffers: list[np.ndarray] = []  # uint8, each owning its memory
         self._handed_at: dict[int, float] = {}  # id(buffer) -> when last handed out
@@ -118,6 +121,13 @@ class BufferPool:
             self._timer = threading.Timer(self.keep_s, self.let_go)
             self._timer.daemon = True
             self._timer.start()
+
+
+def _memory_bytes() -> int:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 4 * MAX_IDLE_BYTES
 
 
 def _idle(buf: np.ndarray) -> bool:

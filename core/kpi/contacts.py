@@ -172,7 +172,7 @@ def contact_facts(events: np.ndarray, open_until_ms: int | None = None) -> Conta
     (offered, resolved, ended, acw, answered_by, queue_of, channel_of, how, outcome,
      transfers) = facts
     empty = not len(events)
-    last = -1 if empty else max(int(last), open_until)
+    last = max(-1 if empty else int(last), open_until)
     return ContactFacts(
         interaction_id=ids, offered_ms=offered, resolved_ms=resolved, ended_ms=ended,
         acw_ms=acw, agent_id=answered_by, queue_id=queue_of, channel=channel_of, how=how,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -265,9 +266,9 @@ def test_more_quarter_hours_than_room_for_records_are_all_summed() -> None:
     got = _as_frame(contact_kpis(facts, ("agent", "interval"), "day", KPI),
                     ("agent", "interval"))
     facts.state_slots = None
-    assert_from_log = _as_frame(contact_kpis(facts, ("agent", "interval"), "day", KPI),
-                                ("agent", "interval"))
-    pd.testing.assert_frame_equal(got, assert_from_log)
+    from_log = _as_frame(contact_kpis(facts, ("agent", "interval"), "day", KPI),
+                         ("agent", "interval"))
+    pd.testing.assert_frame_equal(got, from_log)
     # Each agent is logged in from their first state to the last event.
     per_agent = got.groupby(level="agent")[["available_ms", "break_ms"]].sum().sum(axis=1)
     last = int(events["ts_ms"].max())
@@ -304,3 +305,9 @@ def test_states_open_at_the_end_last_until_what_is_known() -> None:
     facts.state_slots = None
     pd.testing.assert_frame_equal(got, _as_frame(contact_kpis(
         facts, ("agent", "interval"), "hour", KPI, since_ms=MIDNIGHT), ("agent", "interval")))
+
+
+def test_a_dimension_given_twice_is_refused() -> None:
+    facts = contact_facts(_states([(1, 0, int(AgentState.AVAILABLE))]))
+    with pytest.raises(ValueError, match="'interval' twice"):
+        contact_kpis(facts, ("interval", "agent", "interval"), "hour", KPI)

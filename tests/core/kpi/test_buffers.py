@@ -91,3 +91,10 @@ def test_threads_never_share_a_buffer() -> None:
         t.join()
     assert not errors
     assert pool.kept_bytes()[0] <= 6 * (3 * MB + ALIGN)
+
+
+def test_the_default_cap_is_a_quarter_of_the_memory_at_most() -> None:
+    import os
+
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert BufferPool().max_idle_bytes == min(4 << 30, memory // 4)
