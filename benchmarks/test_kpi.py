@@ -139,3 +139,4 @@ def test_batch_10m_contacts_against_duckdb_and_pandas(benchmark, record_time) ->
           f"{duck:.2f} s ({duck / ours:.1f}x), pandas {peers['pandas s']:.2f} s "
           f"({peers['pandas s'] / ours:.1f}x); goal < 1.5 s and >= 2x DuckDB: "
           f"{'met' if ours < 1.5 and duck >= 2 * ours else 'NOT MET'}")
+    assert ours < 1.5 and duck >= 2 * ours
