@@ -8,6 +8,7 @@ carries value = b, so a reader can check that each stored batch is whole.
 from __future__ import annotations
 
 import sys
+import time
 
 import numpy as np
 
@@ -34,10 +35,14 @@ def make_batch(b: int) -> np.ndarray:
 
 def main() -> None:
     path, first_batch, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    # A pause after each batch, in ms (optional): a floor's pace rather than flat out.
+    pause_s = int(sys.argv[4]) / 1000 if len(sys.argv) > 4 else 0.0
     with Store.open(path) as store:
         for b in range(first_batch, first_batch + count):
             r = store.append(make_batch(b))
             print(f"committed {b} {r.first} {r.count}", flush=True)
+            if pause_s:
+                time.sleep(pause_s)
 
 
 if __name__ == "__main__":

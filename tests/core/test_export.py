@@ -3,9 +3,11 @@ no secret in any export."""
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -39,13 +41,20 @@ def test_snapshot_is_consistent_while_another_process_appends(tmp_path: Path, mo
     db = tmp_path / "floor.sqlite"
     Store.open(db).close()
     writer = subprocess.Popen(
-        [sys.executable, "-m", "tests.core.append_child", str(db), "0", "100000"],
+        # At a floor's pace (a batch each 2 ms), not flat out: a database growing
+        # faster than a 4-page copy step can follow would make that copy endless.
+        [sys.executable, "-m", "tests.core.append_child", str(db), "0", "100000", "2"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         assert writer.stdout is not None
         for _ in range(30):  # let the floor get going
             writer.stdout.readline()
+        # Its lines read on from here: a full pipe would stop the writer (a line per
+        # batch fills 64 KB in about 2,000 batches), and then no snapshot could see
+        # it make progress.
+        threading.Thread(target=collections.deque, args=(writer.stdout, 0),
+                         daemon=True).start()
         with Store.open(db) as store:
             reports = [export_snapshot(
                 store, tmp_path / f"snap{i}.sqlite",
