@@ -309,10 +309,14 @@ class Simulation:
         self._sales += len(sold)
         self._revenue += sum(x.amount_cents for x in sold)
         if self.store is not None and len(events):
-            self._store_interactions(lo, hi)
-            self._store_complaints(raised)
-            self.store.add_sales(sold)
-            self.store.append(events)
+            # One transaction: a flush's events, interactions, complaints and sales are
+            # stored together or not at all (a crash between them left interactions
+            # without their events).
+            with self.store.transaction():
+                self._store_interactions(lo, hi)
+                self._store_complaints(raised)
+                self.store.add_sales(sold)
+                self.store.append(events)
         self._flushed = hi
 
     def _login_events(self) -> tuple[np.ndarray, np.ndarray]:

@@ -96,9 +96,34 @@ class EscalationStore:
                          r[5], r[6])
 
     def earlier_contacts(self, number: str, before_ms: int, besides: int | None) -> int:
+        """Interactions from ``number`` that arrived before ``before_ms``, other than
+        ``besides``: how triage knows an existing client."""
+        self._catch_up_customer_contacts()
         return self._c.execute(
-            "SELECT count(*) FROM interactions WHERE customer_number = ? AND arrived_ms < ?"
-            " AND id IS NOT ?", (number, before_ms, besides)).get
+            "SELECT count(*) FROM customer_contacts WHERE number = ? AND arrived_ms < ?"
+            " AND interaction_id IS NOT ?", (number, before_ms, besides)).get
+
+    def _catch_up_customer_contacts(self) -> None:
+        """Bring the customer_contacts cache up to the last stored interaction (schema 9
+        says why it is filled here, not as interactions are stored)."""
+        c = self._c
+        nested = c.in_transaction
+        # IMMEDIATE: the rows read and the watermark written must be one snapshot.
+        c.execute("SAVEPOINT customers" if nested else "BEGIN IMMEDIATE")
+        try:
+            upto = c.execute("SELECT interaction_id FROM customer_contacts_upto").get
+            newest = c.execute("SELECT coalesce(max(id), 0) FROM interactions").get
+            if newest > upto:
+                c.execute(
+                    "INSERT INTO customer_contacts (number, arrived_ms, interaction_id)"
+                    " SELECT customer_number, arrived_ms, id FROM interactions"
+                    " WHERE id > ? AND customer_number IS NOT NULL"
+                    " ORDER BY customer_number, arrived_ms, id", (upto,))
+                c.execute("UPDATE customer_contacts_upto SET interaction_id = ?", (newest,))
+            c.execute("RELEASE customers" if nested else "COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK TO customers; RELEASE customers" if nested else "ROLLBACK")
+            raise
 
     def open_complaint_of(self, number: str, since_ms: int, before_id: int) -> int | None:
         """The latest complaint of ``number`` raised since ``since_ms``, before

@@ -272,6 +272,8 @@ def _write(
                       *schema.V8_APPEND_ONLY_TABLES):
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             dest.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        for sql in schema.CACHE_TABLES.values():
+            dest.execute(sql)
         if key is not None:
             progress("replacing customer numbers", _COPY_SHARE)
             numbers, replaced = _pseudonymize_numbers(dest, key, region)

@@ -83,6 +83,11 @@ def _v8_escalation(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v9_customer_contacts(conn: apsw.Connection) -> None:
+    for sql in schema.V9_CUSTOMER_CONTACTS:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
@@ -93,6 +98,8 @@ MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("outcome DROPPED", _v7_outcome_dropped),
     ("escalation: triage decisions, pages and their attempts, acknowledgements",
      _v8_escalation),
+    ("existing clients looked up from a cache filled when triage asks, not an index on"
+     " every interaction", _v9_customer_contacts),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

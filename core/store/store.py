@@ -453,12 +453,22 @@ class Store:
             raise ValueError(f"a language index is outside the {len(languages)} languages")
         langs = tuple(languages)
         with self._conn:
+            if n:
+                self._check_new_ids(int(items["id"].min()))
             for start in range(0, n, ROWS_PER_STATEMENT):
                 stop = min(start + ROWS_PER_STATEMENT, n)
                 sql = (self._insert_interactions_full if stop - start == ROWS_PER_STATEMENT
                        else _insert_interactions_sql(stop - start))
                 self._conn.execute(sql, encode_interactions(items[start:stop], langs,
                                                             numbers[start:stop]))
+
+    def _check_new_ids(self, lowest: int) -> None:
+        # Caches of the interactions (customer_contacts) catch up by id: a new
+        # interaction below a stored one would never reach them.
+        stored = self.max_interaction_id()
+        if lowest <= stored:
+            raise ValueError(f"interaction id {lowest} is not above the stored ones "
+                             f"(up to {stored}): new interactions take new ids")
 
     def add_interactions(
         self, interactions: Iterable[Interaction], region: str | None = None
@@ -474,6 +484,8 @@ class Store:
                  i.customer_number or None, int(ntype), i.arrived_ms)
             )
         with self._conn:
+            if rows:
+                self._check_new_ids(min(r[0] for r in rows))
             self._conn.executemany(
                 f"INSERT INTO interactions ({_INTERACTION_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -151,3 +151,21 @@ def test_scenario_mistakes_name_line_and_key(tmp_path, old, new, message) -> Non
 def test_unknown_scenario_lists_the_shipped_ones() -> None:
     with pytest.raises(ConfigError, match="normal_day_28"):
         load_scenario("normal_dya")
+
+
+def test_a_flush_is_stored_whole_or_not_at_all(store, monkeypatch) -> None:
+    """A flush that fails while storing its events (a full disk) leaves none of its
+    interactions, complaints or sales behind without them (issue 16, item 3)."""
+    import apsw
+
+    sim = Simulation(load_scenario("normal_day_28"), store)
+
+    def full(*args, **kwargs):
+        raise apsw.FullError("database or disk is full")
+
+    monkeypatch.setattr(store, "append", full)
+    with pytest.raises(apsw.FullError):
+        sim.run()
+    c = store.connection
+    assert [c.execute(f"SELECT count(*) FROM {t}").get
+            for t in ("events", "interactions", "complaints", "sales")] == [0, 0, 0, 0]
