@@ -32,6 +32,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@scripts/ensure-debs.sh $(QT_OFFSCREEN_DEBS) $(TEST_DEBS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -40,6 +41,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) build *.egg-info core_ext/*.c core_ext/*.so

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from collections import deque
 
+from core.config.generated_floor import generated_floor as big_floor
 from core.model import AgentState, Direction, Interaction
-from core.routing.policy import FloorPolicy
-from core.simulation.floors import generated_floor as big_floor
+from core.model.floor_policy import FloorPolicy
 
 __all__ = ["T0", "BatchSteadyFloor", "SteadyFloor", "big_floor"]
 

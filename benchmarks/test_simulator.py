@@ -17,9 +17,9 @@ import pytest
 
 from benchmarks.peers import simpy_floor
 from core.config.scenario import load_scenario
+from core.model.scenario import Scenario
 from core.simulation.arrivals import generate
 from core.simulation.engine import Simulation
-from core.simulation.scenario import Scenario
 from core.store import Store
 from tests.conftest import REPO
 

@@ -209,14 +209,14 @@ def _cmd_info(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace, config: Config) -> int:
-    from core.simulation.cli import simulate
+    from core.cli.simulate import simulate
 
     return simulate(args.scenario, _db_path(args, config), days=args.days, seed=args.seed,
                     speed=args.speed)
 
 
 def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
-    from core.kpi.cli import kpi_command
+    from core.cli.reports import kpi_command
     from core.store import Store
 
     with Store.open(_db_path(args, config)) as store:
@@ -226,7 +226,7 @@ def _cmd_kpi(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_calls(args: argparse.Namespace, config: Config) -> int:
-    from core.kpi.cli import calls_command
+    from core.cli.reports import calls_command
     from core.store import Store
 
     with Store.open(_db_path(args, config)) as store:
@@ -236,7 +236,7 @@ def _cmd_calls(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_outbound(args: argparse.Namespace, config: Config) -> int:
-    from core.kpi.cli import outbound_command
+    from core.cli.reports import outbound_command
     from core.store import Store
 
     with Store.open(_db_path(args, config)) as store:
@@ -245,7 +245,7 @@ def _cmd_outbound(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_missed(args: argparse.Namespace, config: Config) -> int:
-    from core.kpi.cli import missed_command
+    from core.cli.reports import missed_command
     from core.store import Store
 
     with Store.open(_db_path(args, config)) as store:
@@ -254,7 +254,7 @@ def _cmd_missed(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_sales(args: argparse.Namespace, config: Config) -> int:
-    from core.kpi.cli import sales_command
+    from core.cli.reports import sales_command
     from core.store import Store
 
     with Store.open(_db_path(args, config)) as store:

@@ -26,7 +26,7 @@ from core.config import Config, channel_targets_s
 from core.config.writer import save_settings
 from core.errors import ConfigError
 from core.model import Channel
-from core.routing.policy import DEFAULT_SLA_S
+from core.model.floor_policy import DEFAULT_SLA_S
 from desktop.palette import CHANNEL_NAME, target_text
 
 #: The channels a target can be set for (dials have none), in the wallboard's order.

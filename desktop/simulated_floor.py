@@ -17,8 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from core.config.scenario import SCENARIO_DIR
+from core.floor.demo import resume_floor
 from core.model import Channel
-from core.simulation.demo import resume_floor
 from core.simulation.engine import Simulation
 from core.store import Store
 from core.wallboard.days import day_starts, local_midnight_ms

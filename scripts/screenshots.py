@@ -21,9 +21,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.config import defaults
+from core.config.escalation import parse_contacts
 from core.config.scenario import load_scenario
 from core.escalation.escalator import Escalator
-from core.escalation.policy import EscalationPolicy, parse_contacts
+from core.escalation.policy import EscalationPolicy
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.main_window import MainWindow

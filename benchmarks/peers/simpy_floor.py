@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import simpy
 
 from core.model import Channel
-from core.routing.policy import VOICE_CHANNELS, FloorPolicy, may_do
+from core.model.floor_policy import VOICE_CHANNELS, FloorPolicy, may_do
+from core.model.scenario import Scenario
 from core.simulation.arrivals import Arrivals, local_midnight_ms
-from core.simulation.scenario import Scenario
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 from core.config.toml_source import TomlReader as _Reader
 from core.errors import ConfigError
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
-from core.routing.policy import (
+from core.model.floor_policy import (
     DEFAULT_SLA_S,
     MAX_OVERFLOW_STEPS,
     MAX_RULE_S,

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 from core.config.floor import load_floor
+from core.config.generated_floor import generated_floor
 from core.config.toml_source import TomlReader
 from core.errors import ConfigError
 from core.model import Channel
-from core.routing.policy import FloorPolicy
-from core.simulation.floors import generated_floor
-from core.simulation.scenario import (
+from core.model.floor_policy import FloorPolicy
+from core.model.scenario import (
     BANK_1999_HOURLY,
     AbsencePlan,
     BreakPlan,

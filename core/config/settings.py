@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.config.escalation import parse_contacts, parse_quiet_hours
 from core.config.toml_source import TomlReader, line_of
 from core.errors import ConfigError
-from core.escalation.policy import parse_contacts, parse_quiet_hours
 from core.model import Channel, ComplaintCategory
 
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from core.config import Config
+from core.config.escalation import parse_contacts, parse_quiet_hours
 from core.escalation.detect import LANGUAGES, PhraseBook
 from core.escalation.gateways import Gateway, KannelSms, NtfyPush, SmtpMail
-from core.escalation.model import PageChannel
-from core.escalation.policy import (
-    MINUTE_MS,
-    EscalationPolicy,
-    parse_contacts,
-    parse_quiet_hours,
-)
+from core.escalation.policy import MINUTE_MS, EscalationPolicy
 from core.escalation.triage import TriageRules
 from core.model import ComplaintCategory
+from core.model.escalation import PageChannel
 from core.phone_numbers import normalize_number
 
 

@@ -6,10 +6,10 @@ confirm or a manager overrule. Delivery is the sender's (core.escalation.sender)
 from __future__ import annotations
 
 from core.escalation.message import ack_code, page_text
-from core.escalation.model import Decision, Page, PageState, Urgency, Verdict
 from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageFacts, triage
 from core.model import Complaint, ComplaintSource, NumberType
+from core.model.escalation import Decision, Page, PageState, Urgency, Verdict
 from core.phone_numbers import classify_number, normalize_number
 from core.store import Store
 from core.store.escalation import EscalationStore, PageDraft

@@ -16,7 +16,7 @@ from email.utils import make_msgid
 
 import httpx
 
-from core.escalation.model import Page
+from core.model.escalation import Page
 
 #: How long a gateway may take to answer before it counts as down.
 TIMEOUT_S = 10.0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from core.escalation.escalator import Escalator
 from core.escalation.gateways import Gateway
 from core.escalation.listener import Listener
-from core.escalation.model import PageChannel, PageState
+from core.model.escalation import PageChannel, PageState
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.escalation.model import Decision, Verdict
 from core.model import SERIOUS_COMPLAINTS, Complaint, ComplaintCategory
+from core.model.escalation import Decision, Verdict
 
 
 @dataclass(frozen=True)

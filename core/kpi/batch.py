@@ -14,7 +14,7 @@ from core.kpi.intervals import INTERVAL_MS, INTERVALS, IntervalTable, interval_t
 from core.kpi.intervals import local_interval as local_interval
 from core.kpi.ratios import ratio as _ratio
 from core.model import Channel
-from core.routing.policy import DEFAULT_SLA_S
+from core.model.floor_policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
 
 DIMENSIONS = ("channel", "queue", "language", "agent", "team", "shift", "interval")

@@ -21,8 +21,8 @@ from core.kpi.lookups import first_rows as _first_rows
 from core.kpi.lookups import take as _take
 from core.kpi.ratios import ratio as _ratio
 from core.model import EVENT_DTYPE, Agent, Channel, Direction, EventKind, NumberType, Outcome
+from core.model.floor_policy import VOICE_CHANNELS
 from core.phone_numbers import NumberPlan
-from core.routing.policy import VOICE_CHANNELS
 from core.store import Store
 
 #: Events read before the range: calls accepted in it may have been queued earlier

@@ -18,7 +18,7 @@ import numpy as np
 from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
 from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table, local_interval
 from core.model import EVENT_DTYPE, AgentState, Channel
-from core.routing.policy import DEFAULT_SLA_S
+from core.model.floor_policy import DEFAULT_SLA_S
 from core_ext import kpi_kernels as K
 
 _DAY_MS = 86_400_000

@@ -13,7 +13,7 @@ import numpy as np
 from core.kpi.agent_states import agent_timeline
 from core.kpi.batch import local_interval
 from core.model import EVENT_DTYPE, Channel, EventKind
-from core.routing.policy import FloorPolicy, may_do
+from core.model.floor_policy import FloorPolicy, may_do
 from core.store import Store
 
 #: Events read before the range: the agents' states then, and the waits of calls

@@ -27,7 +27,7 @@ from core.kpi.outbound import OutboundReport, SabotageFlag
 from core.kpi.sales import RevenueTable, SalesReport, SalesTable, revenue_table, sales_table
 from core.kpi.targets import queue_targets_s
 from core.model import Channel, EventKind, Outcome
-from core.routing.policy import FloorPolicy
+from core.model.floor_policy import FloorPolicy
 from core.store import Store
 from core_ext import kpi_kernels as K
 

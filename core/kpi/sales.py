@@ -21,8 +21,8 @@ from core.kpi.lookups import first_rows as _firsts
 from core.kpi.lookups import take as _take
 from core.kpi.ratios import ratio as _ratio
 from core.model import EVENT_DTYPE, Agent, EventKind, Outcome, WorkMode
+from core.model.floor_policy import FloorPolicy
 from core.phone_numbers import NumberPlan
-from core.routing.policy import FloorPolicy
 from core.store import Store
 
 #: Events read before the range: a conversation ending in it may have been answered

@@ -1,13 +1,5 @@
-"""Routing policy and the router (ROUTE-1..7)."""
+"""The router (ROUTE-1..7); the policy it follows is a spec in core.model.floor_policy."""
 
-from core.routing.policy import (
-    BlendPolicy,
-    FloorPolicy,
-    OverflowStep,
-    QueuePolicy,
-    Strategy,
-)
 from core.routing.router import Rejection, Router
 
-__all__ = ["BlendPolicy", "FloorPolicy", "OverflowStep", "QueuePolicy", "Rejection", "Router",
-           "Strategy"]
+__all__ = ["Rejection", "Router"]

@@ -24,7 +24,7 @@ from core.model import (
     Interaction,
     Outcome,
 )
-from core.routing.policy import MAX_OVERFLOW_STEPS, MAX_PRIORITY, MAX_RULE_S, FloorPolicy
+from core.model.floor_policy import MAX_OVERFLOW_STEPS, MAX_PRIORITY, MAX_RULE_S, FloorPolicy
 from core_ext.router_core import RouterCore
 
 log = logging.getLogger(__name__)

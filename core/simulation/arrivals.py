@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.model import Channel, Outcome, WorkMode
-from core.simulation.scenario import Scenario
+from core.model.scenario import Scenario
 
 NEVER = np.iinfo(np.int64).max
 

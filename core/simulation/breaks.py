@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.model import AgentState
-from core.simulation.scenario import AbsencePlan, BreakPlan
+from core.model.scenario import AbsencePlan, BreakPlan
 
 MINUTE_MS = 60_000
 #: No pause in a shift's first or last quarter of an hour: logging in and handing

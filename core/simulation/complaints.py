@@ -12,7 +12,7 @@ import numpy as np
 
 from core.model import ComplaintCategory as C
 from core.model import Outcome
-from core.simulation.scenario import Scenario
+from core.model.scenario import Scenario
 
 _MILD = np.array([C.RUDENESS, C.WAIT_TIME, C.PRODUCT, C.OTHER], dtype=np.int8)
 _MILD_P = [0.2, 0.35, 0.3, 0.15]

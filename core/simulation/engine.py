@@ -33,13 +33,13 @@ from core.model import (
     Outcome,
     Sale,
 )
+from core.model.scenario import Scenario
 from core.routing import Router
 from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
 from core.simulation.breaks import Pauses, ShiftWindow, plan_pauses
 from core.simulation.complaints import NOTES, draw_complaints
 from core.simulation.sabotage import draw_hangups
 from core.simulation.sales import PARTNER_PRODUCT, draw_sales
-from core.simulation.scenario import Scenario
 from core.store import Store
 from core_ext.event_merge import merge_by_time
 from core_ext.sim_loop import LOGIN, PAUSE, SHIFT_END, SHIFT_START, SimLoop

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.simulation.scenario import SabotagePlan
+from core.model.scenario import SabotagePlan
 
 
 def draw_hangups(plan: SabotagePlan | None, agent_ids: Sequence[int], n_contacts: int,

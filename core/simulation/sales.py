@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.model import Outcome
-from core.simulation.scenario import SalesModel
+from core.model.scenario import SalesModel
 
 #: The product name of a featured partner's service; the partner is in partner_id.
 PARTNER_PRODUCT = "partner service"

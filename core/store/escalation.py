@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import apsw
 
-from core.escalation.model import Decision, Page, PageChannel, PageState, Urgency, Verdict
 from core.model import Complaint, ComplaintCategory, ComplaintSource
+from core.model.escalation import Decision, Page, PageChannel, PageState, Urgency, Verdict
 from core.store.store import Store
 
 #: A complaint's verdict: its latest decision (c: the complaints row).

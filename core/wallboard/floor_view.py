@@ -13,7 +13,7 @@ from core.kpi.batch import KpiSettings
 from core.kpi.incremental import IncrementalKpis
 from core.kpi.targets import queue_targets_s
 from core.model import EVENT_DTYPE, AgentState, Channel
-from core.routing.policy import DEFAULT_SLA_S
+from core.model.floor_policy import DEFAULT_SLA_S
 from core.store import Store
 from core.wallboard.agent_work import AgentWork
 from core.wallboard.days import day_starts, local_day, local_midnight_ms

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from core.config import defaults
-from core.escalation.model import Verdict
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
+from core.model.escalation import Verdict
 from desktop.escalations_inbox import SENIOR, WANTED
 from desktop.main_window import MainWindow
 

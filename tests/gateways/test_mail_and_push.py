@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from core.escalation.gateways import NtfyPush, SmtpMail
-from core.escalation.model import Page, PageChannel, PageState, Urgency
+from core.model.escalation import Page, PageChannel, PageState, Urgency
 from tests.gateways.kannel import free_port
 
 TEXT = ("Complaint 7: HARM. Call +380671234567. Agent Olena. Engineer left the box "

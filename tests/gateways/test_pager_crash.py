@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from core.escalation.model import PageState
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
+from core.model.escalation import PageState
 from core.store import Store
 from core.store.escalation import EscalationStore
 from tests.conftest import REPO

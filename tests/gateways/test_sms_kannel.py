@@ -10,13 +10,14 @@ import time
 
 import pytest
 
+from core.config.escalation import parse_contacts
 from core.escalation.escalator import Escalator
 from core.escalation.gateways import KannelSms
 from core.escalation.listener import Listener
-from core.escalation.model import Page, PageChannel, PageState, Urgency
-from core.escalation.policy import EscalationPolicy, parse_contacts
+from core.escalation.policy import EscalationPolicy
 from core.escalation.sender import Backoff, Sender
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
+from core.model.escalation import Page, PageChannel, PageState, Urgency
 from tests.gateways import kannel as K
 
 pytestmark = pytest.mark.skipif(not K.installed(), reason="Kannel is not installed "

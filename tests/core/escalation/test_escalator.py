@@ -10,9 +10,9 @@ import zoneinfo
 
 import pytest
 
+from core.config.escalation import parse_contacts
 from core.escalation.escalator import Escalator
-from core.escalation.model import PageChannel, PageState, Urgency, Verdict
-from core.escalation.policy import MINUTE_MS, EscalationPolicy, parse_contacts
+from core.escalation.policy import MINUTE_MS, EscalationPolicy
 from core.escalation.triage import TriageRules
 from core.model import (
     Agent,
@@ -23,6 +23,7 @@ from core.model import (
     Direction,
     Interaction,
 )
+from core.model.escalation import PageChannel, PageState, Urgency, Verdict
 from core.store.escalation import EscalationStore
 
 TZ = "Europe/Kyiv"

@@ -12,8 +12,8 @@ from core.errors import ConfigError
 from core.escalation.configured import policy_from_config
 from core.escalation.detect import LANGUAGES, PhraseBook
 from core.escalation.message import page_text, sms_units
-from core.escalation.model import PageChannel
 from core.model import ComplaintCategory as C
+from core.model.escalation import PageChannel
 
 
 @pytest.mark.parametrize("lang, text, category", [

@@ -27,8 +27,8 @@ from core.model import (
     Outcome,
     Queue,
 )
+from core.model.floor_policy import VOICE_CHANNELS
 from core.phone_numbers import NumberPlan
-from core.routing.policy import VOICE_CHANNELS
 from core.simulation.engine import Simulation
 from core.store import Store
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S

@@ -18,7 +18,7 @@ from core.kpi.missed_calls import (
 )
 from core.model import Agent, AgentSkill, AgentState, BlendProfile, Channel, Outcome, Queue
 from core.model import EventKind as K
-from core.routing.policy import FloorPolicy, QueuePolicy
+from core.model.floor_policy import FloorPolicy, QueuePolicy
 from core.simulation.engine import Simulation
 from core.store import Store
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S

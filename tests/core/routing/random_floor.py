@@ -15,7 +15,7 @@ from core.model import (
     Queue,
     WorkMode,
 )
-from core.routing.policy import BlendPolicy, FloorPolicy, OverflowStep, QueuePolicy, Strategy
+from core.model.floor_policy import BlendPolicy, FloorPolicy, OverflowStep, QueuePolicy, Strategy
 
 LANGS = ["en", "es", "uk", "ru", "pl"]
 SKILLS = ["care", "sales", "billing"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.model import AgentState, BlendProfile, Channel, EventKind, Interaction, Outcome
-from core.routing.policy import (
+from core.model.floor_policy import (
     LIVE_INBOUND_CHANNELS,
     VOICE_CHANNELS,
     FloorPolicy,

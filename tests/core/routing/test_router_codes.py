@@ -2,7 +2,7 @@
 stored events)."""
 
 from core.model import AgentState, BlendProfile, Channel, EventKind
-from core.routing.policy import Strategy
+from core.model.floor_policy import Strategy
 from core_ext._router import codes
 
 

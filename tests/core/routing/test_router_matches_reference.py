@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.model import Channel, EventKind, Outcome
+from core.model.floor_policy import VOICE_CHANNELS
 from core.routing import Router
-from core.routing.policy import VOICE_CHANNELS
 from tests.core.routing.random_floor import PRESENCE, interaction, random_floor
 from tests.core.routing.reference_router import OFFERED, WAITING, ReferenceRouter
 

@@ -16,7 +16,8 @@ from core.model import (
     Queue,
     WorkMode,
 )
-from core.routing import BlendPolicy, FloorPolicy, OverflowStep, QueuePolicy, Router
+from core.model.floor_policy import BlendPolicy, FloorPolicy, OverflowStep, QueuePolicy
+from core.routing import Router
 
 T = 1_000_000_000_000
 P, C, E, TK, OUT = (Channel.PHONE, Channel.CHAT, Channel.EMAIL, Channel.TICKET,

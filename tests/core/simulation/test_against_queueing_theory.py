@@ -23,9 +23,9 @@ import math
 import pytest
 
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue
-from core.routing.policy import BlendPolicy, FloorPolicy, QueuePolicy
+from core.model.floor_policy import BlendPolicy, FloorPolicy, QueuePolicy
+from core.model.scenario import ChannelModel, Scenario
 from core.simulation.engine import Simulation
-from core.simulation.scenario import ChannelModel, Scenario
 
 
 def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:

@@ -21,9 +21,9 @@ from core.kpi.missed_calls import (
 )
 from core.kpi.outbound import outbound_report
 from core.model import AgentState, Channel, EventKind, Outcome
-from core.routing.policy import VOICE_CHANNELS
+from core.model.floor_policy import VOICE_CHANNELS
+from core.model.scenario import Scenario
 from core.simulation.engine import Simulation
-from core.simulation.scenario import Scenario
 from core.store import Store
 from tests.core.simulation.scenario_text import BASE
 

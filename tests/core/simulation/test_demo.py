@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from core.floor.demo import STOPPED, resume_floor
 from core.kpi.batch import KpiSettings
 from core.kpi.contacts import contact_facts
 from core.kpi.incremental import IncrementalKpis
 from core.model import AgentState, EventKind, Outcome
-from core.simulation.demo import STOPPED, resume_floor
 from core.store import Store
 
 TZ = zoneinfo.ZoneInfo("Europe/Kyiv")  # normal_day_28's

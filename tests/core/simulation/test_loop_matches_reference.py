@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 from core.config.scenario import load_scenario
 from core.model import Channel
-from core.simulation.engine import Simulation
-from core.simulation.scenario import (
+from core.model.scenario import (
     AbsencePlan,
     BreakPlan,
     ChannelModel,
     SabotagePlan,
     Scenario,
 )
+from core.simulation.engine import Simulation
 from core.store import Store
 from tests.core.routing.random_floor import random_floor
 from tests.core.simulation.reference_loop import ReferenceLoop

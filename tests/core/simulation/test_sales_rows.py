@@ -13,9 +13,9 @@ import pytest
 from core.config.scenario import load_scenario, parse_scenario
 from core.errors import ConfigError
 from core.model import EventKind, Outcome
+from core.model.scenario import Product, SalesModel
 from core.simulation.engine import Simulation
 from core.simulation.sales import PARTNER_PRODUCT
-from core.simulation.scenario import Product, SalesModel
 from core.store import Store
 from tests.core.simulation.scenario_text import BASE
 

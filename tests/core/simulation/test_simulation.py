@@ -11,9 +11,9 @@ import pytest
 from core.config.scenario import load_scenario, parse_scenario
 from core.errors import ConfigError
 from core.model import Channel, EventKind
+from core.model.scenario import BANK_1999_HOURLY
 from core.simulation.arrivals import generate
 from core.simulation.engine import Simulation
-from core.simulation.scenario import BANK_1999_HOURLY
 from core.store import Store
 from tests.conftest import SHARED_DATA
 from tests.core.simulation.scenario_text import BASE

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.model import Channel
-from core.routing.policy import FloorPolicy
+from core.model.floor_policy import FloorPolicy
 
 #: Hourly share of a day's contacts (sums to 1). Derived from the "Anonymous Bank"
 #: arrivals of 1999 (Sunday-Thursday average of 6-minute counts; Technion SEE Center,

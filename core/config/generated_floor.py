@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
-from core.routing.policy import (
+from core.model.floor_policy import (
     DEFAULT_SLA_S,
     BlendPolicy,
     FloorPolicy,

@@ -1,0 +1,1 @@
+"""The floorboard command: one module per subcommand."""

@@ -1,0 +1,1 @@
+"""The floor behind the app and the CLI: the demo floor that carries on from the store."""
