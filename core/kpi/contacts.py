@@ -91,14 +91,6 @@ class ContactFacts:
         return self._when(kpi_layout.HOW_ANSWERED)
 
     @property
-    def abandoned_ms(self) -> np.ndarray:
-        return self._when(kpi_layout.HOW_ABANDONED)
-
-    @property
-    def voicemail_ms(self) -> np.ndarray:
-        return self._when(kpi_layout.HOW_VOICEMAIL)
-
-    @property
     def wait_ms(self) -> np.ndarray:
         """From offered to the end of the wait, for offered and resolved contacts (else -1)."""
         r = self.resolved_ms
