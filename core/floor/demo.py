@@ -13,7 +13,7 @@ from core.model import AgentState, Event, EventKind, Outcome
 from core.simulation.arrivals import local_midnight_ms
 from core.simulation.engine import Simulation
 from core.store import Store
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 
 #: Days planned ahead; a floor left running longer is started again from its end.
 DEMO_DAYS = 7
@@ -32,7 +32,7 @@ def close_stopped_floor(store: Store, at_ms: int) -> int:
     written."""
     facts = contact_facts(store.read_time_range(at_ms - OPEN_WORK_LOOKBACK_MS, at_ms + 1))
     waiting = (facts.offered_ms >= 0) & (facts.how == 0)
-    talking = (facts.how == K.HOW_ANSWERED) & (facts.ended_ms < facts.resolved_ms)
+    talking = (facts.how == kpi_layout.HOW_ANSWERED) & (facts.ended_ms < facts.resolved_ms)
     events: list[Event] = []
     for i in range(len(facts)):
         if not (waiting[i] or talking[i]):

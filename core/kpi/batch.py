@@ -15,7 +15,7 @@ from core.kpi.intervals import local_interval as local_interval
 from core.kpi.ratios import ratio as _ratio
 from core.model import Channel
 from core.model.floor_policy import DEFAULT_SLA_S
-from core_ext import kpi_kernels as K
+from core_ext import kpi_aggregate, kpi_layout
 
 DIMENSIONS = ("channel", "queue", "language", "agent", "team", "shift", "interval")
 #: Dimensions read off the contact's queue, and off an agent.
@@ -27,7 +27,7 @@ MAX_CELLS = 50_000_000
 #: An id above this cannot be a dimension's array index.
 MAX_ID = 20_000_000
 
-#: The measures of a group, in the kernels' column order (core_ext.kpi_kernels A_*).
+#: The measures of a group, in the kernels' column order (core_ext.kpi_layout A_*).
 MEASURES = ("offered", "answered", "answered_in_target", "abandoned", "short_abandoned",
             "voicemail", "wait_answered_ms", "longest_wait_ms", "talked", "talk_ms",
             "acw_ms", "transferred", "transfers", "first_contact_resolved",
@@ -72,7 +72,7 @@ class KpiTable:
     start as local wall-clock milliseconds since 1970-01-01. Each of MEASURES is an
     attribute (``table.offered``). Agent-state times are there only when every
     dimension is an agent's or the interval (``agent_time``); the wait histogram
-    (answered contacts, bins of kpi_kernels.WAIT_EDGES_MS) only when asked for."""
+    (answered contacts, bins of kpi_layout.WAIT_EDGES_MS) only when asked for."""
 
     by: tuple[str, ...]
     interval: str
@@ -151,7 +151,7 @@ class KpiTable:
 
 def wait_percentile_s(hist: np.ndarray, q: float) -> np.ndarray:
     """Per row of bin counts, the upper edge of the bin holding the q-quantile."""
-    edges = np.append(K.WAIT_EDGES_MS / 1000, np.inf)
+    edges = np.append(kpi_layout.WAIT_EDGES_MS / 1000, np.inf)
     total = hist.sum(axis=1)
     cum = np.cumsum(hist, axis=1)
     # The smallest bin whose cumulative count reaches q of the total.
@@ -181,10 +181,10 @@ def _dimension(d: str, facts: ContactFacts, settings: KpiSettings,
                ivs: IntervalTable | None) -> _Dimension:
     if d == "interval":
         assert ivs is not None
-        return _Dimension(K.SRC_INTERVAL, np.zeros(1, np.int64), 0, ivs.starts)
-    src = {"channel": K.SRC_CHANNEL, "queue": K.SRC_QUEUE, "language": K.SRC_QUEUE}.get(
-        d, K.SRC_AGENT)
-    if src == K.SRC_AGENT:
+        return _Dimension(kpi_aggregate.SRC_INTERVAL, np.zeros(1, np.int64), 0, ivs.starts)
+    src = {"channel": kpi_aggregate.SRC_CHANNEL, "queue": kpi_aggregate.SRC_QUEUE,
+           "language": kpi_aggregate.SRC_QUEUE}.get(d, kpi_aggregate.SRC_AGENT)
+    if src == kpi_aggregate.SRC_AGENT:
         hi = _id_range(facts.agent_id, np.array([facts.state_agent_max]))
     else:
         hi = _id_range(facts.channel if d == "channel" else facts.queue_id)
@@ -246,9 +246,9 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
     target_q, target_lo = _queue_targets(settings.target_ms)
     # Allocated here, not in the kernel: numpy asks for huge pages (see contacts.py);
     # and kept for the next report (core.kpi.buffers).
-    acc = K.fresh_cells(POOL.empty((cells, K.N_MEASURES), np.int64))
-    hist = POOL.zeros((cells if percentiles else 0, K.N_WAIT_BINS), np.int32)
-    K.aggregate(
+    acc = kpi_aggregate.fresh_cells(POOL.empty((cells, kpi_layout.N_MEASURES), np.int64))
+    hist = POOL.zeros((cells if percentiles else 0, kpi_layout.N_WAIT_BINS), np.int32)
+    kpi_aggregate.aggregate(
         facts.offered_ms, facts.resolved_ms, facts.ended_ms, facts.acw_ms, facts.agent_id,
         facts.queue_id, facts.channel, facts.how, facts.outcome, facts.transfers, target_q,
         target_lo, settings.channel_targets_ms(), settings.short_abandon_ms, src, tab,
@@ -259,16 +259,17 @@ def contact_kpis(facts: ContactFacts, by: Sequence[str] = ("channel",),
         end = min(until, facts.last_ms)
         args = (src, tab, tab_lo, size, iv_index, slot0, since, end, acc)
         if facts.state_slots is not None and _on_quarter_hours(since, end, facts):
-            K.recorded_state_time(facts.state_slots, *args)
+            kpi_aggregate.recorded_state_time(facts.state_slots, *args)
         elif len(facts.state_ms):
-            K.agent_state_time(facts.state_ms, facts.state_agent, facts.state, *args)
+            kpi_aggregate.agent_state_time(facts.state_ms, facts.state_agent, facts.state, *args)
     # Rows in the order of ``by`` (the cells are laid out interval first).
     user_axes = np.array([layout.index(i) for i in range(len(by))], dtype=np.int64)
     rows = POOL.empty(acc.shape, np.int64)
     cells_at = POOL.empty(len(acc), np.int64)
     coords_at = POOL.empty((len(acc), max(len(by), 1)), np.int64)
-    n = K.used_cells(acc, size if by else np.ones(1, np.int64),
-                     user_axes if by else np.zeros(1, np.int64), rows, cells_at, coords_at)
+    n = kpi_aggregate.used_cells(acc, size if by else np.ones(1, np.int64),
+                                 user_axes if by else np.zeros(1, np.int64), rows, cells_at,
+                                 coords_at)
     present, coords = cells_at[:n], coords_at[:n]
     # A table much smaller than its cells does not hold on to all of them.
     measures = rows[:n] if 2 * n > len(rows) else rows[:n].copy()
@@ -281,9 +282,9 @@ def _on_quarter_hours(since: int, end: int, facts: ContactFacts) -> bool:
     """Whether [since, end) cuts no quarter hour of the events' time short, and the
     records were read up to its end: then the agents' time per quarter hour adds up
     to their time in the range exactly."""
-    return ((since % K.SLOT_MS == 0 or since <= facts.first_ms)
+    return ((since % kpi_layout.SLOT_MS == 0 or since <= facts.first_ms)
             and end <= facts.state_slots_until
-            and (end % K.SLOT_MS == 0 or end == facts.state_slots_until))
+            and (end % kpi_layout.SLOT_MS == 0 or end == facts.state_slots_until))
 
 
 def _queue_targets(by_queue: Mapping[int, int]) -> tuple[np.ndarray, int]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from core.kpi.buffers import POOL
 from core.model import EVENT_DTYPE
-from core_ext import kpi_kernels as K
+from core_ext import kpi_facts, kpi_layout
 
 
 @dataclass
@@ -28,13 +28,13 @@ class ContactFacts:
     agent_id: np.ndarray  # who answered
     queue_id: np.ndarray  # where it was first offered
     channel: np.ndarray
-    how: np.ndarray  # K.HOW_ANSWERED, HOW_ABANDONED, HOW_VOICEMAIL; 0: still waiting
+    how: np.ndarray  # kpi_layout.HOW_ANSWERED, HOW_ABANDONED, HOW_VOICEMAIL; 0: still waiting
     outcome: np.ndarray  # of its last ENDED
     transfers: np.ndarray
     #: The events the facts were read from (the agents' state log is read off them
     #: when asked for).
     events: np.ndarray = field(repr=False)
-    #: Agents' time per state and UTC quarter hour (kpi_kernels R_* columns), the
+    #: Agents' time per state and UTC quarter hour (kpi_layout R_* columns), the
     #: states open at the end up to last_ms; None when an agent's states were out of
     #: time order (then only the log is right).
     state_slots: np.ndarray | None = field(default=None, repr=False)
@@ -54,8 +54,8 @@ class ContactFacts:
         ev = self.events
         n = len(ev)
         log = (np.empty(n, np.int64), np.empty(n, np.int32), np.empty(n, np.int8))
-        n_log, in_order = K.state_log(ev["ts_ms"], ev["kind"], ev["agent_id"], ev["value"],
-                                      *log)
+        n_log, in_order = kpi_facts.state_log(ev["ts_ms"], ev["kind"], ev["agent_id"],
+                                              ev["value"], *log)
         log_ts, log_agent, log_state = (x[:n_log].copy() for x in log)
         if not in_order:  # late reports: back in time order
             order = np.argsort(log_ts, kind="stable")
@@ -80,7 +80,7 @@ class ContactFacts:
     def state_agent_max(self) -> int:
         """The largest agent id with a state (-1: none)."""
         if self.state_slots is not None:
-            return int(self.state_slots[:, K.R_AGENT].max(initial=-1))
+            return int(self.state_slots[:, kpi_layout.R_AGENT].max(initial=-1))
         return int(self.state_agent.max(initial=-1))
 
     def _when(self, how: int) -> np.ndarray:
@@ -88,15 +88,7 @@ class ContactFacts:
 
     @property
     def answered_ms(self) -> np.ndarray:
-        return self._when(K.HOW_ANSWERED)
-
-    @property
-    def abandoned_ms(self) -> np.ndarray:
-        return self._when(K.HOW_ABANDONED)
-
-    @property
-    def voicemail_ms(self) -> np.ndarray:
-        return self._when(K.HOW_VOICEMAIL)
+        return self._when(kpi_layout.HOW_ANSWERED)
 
     @property
     def wait_ms(self) -> np.ndarray:
@@ -131,17 +123,17 @@ def contact_facts(events: np.ndarray, open_until_ms: int | None = None) -> Conta
         initial=-1)) + 1)
     # Room for a record per agent state change, a tenth of the events (a month's
     # floor has one per 16); the kernel counts what it needs if that is not enough.
-    records = POOL.empty((len(events) // 10 + 4096, K.R_WIDTH), np.int32)
+    records = POOL.empty((len(events) // 10 + 4096, kpi_layout.R_WIDTH), np.int32)
     open_until = -(2**63) if open_until_ms is None else int(open_until_ms)
 
     def run(lo: int, slot: np.ndarray, n: int, n_agents: int) -> tuple:
         nonlocal records
         facts = _fact_arrays(n)
-        out = K.contact_facts(*columns, lo, slot, facts, records, n_agents, open_until)
+        out = kpi_facts.contact_facts(*columns, lo, slot, facts, records, n_agents, open_until)
         if out[0] > len(records) and not out[-1][0]:
-            records = POOL.empty((out[0], K.R_WIDTH), np.int32)
+            records = POOL.empty((out[0], kpi_layout.R_WIDTH), np.int32)
             facts = _fact_arrays(n)
-            out = K.contact_facts(*columns, lo, slot, facts, records, n_agents, open_until)
+            out = kpi_facts.contact_facts(*columns, lo, slot, facts, records, n_agents, open_until)
         return (facts, *out)
 
     out = None
@@ -156,7 +148,7 @@ def contact_facts(events: np.ndarray, open_until_ms: int | None = None) -> Conta
             if hi - lo < 2 * len(iid) + 1024:
                 out = run(lo, _NO_SLOTS, hi - lo + 1, n_agents)
     if out is not None:
-        ids = K.count_up(POOL.empty(len(out[0][0]), np.int64), lo)
+        ids = kpi_facts.count_up(POOL.empty(len(out[0][0]), np.int64), lo)
     else:  # ids far apart: a row per distinct id
         n_agents = max(n_agents, int(agent.max(initial=-1)) + 1)
         ids, slot = np.unique(iid, return_inverse=True)
@@ -181,7 +173,7 @@ def contact_facts(events: np.ndarray, open_until_ms: int | None = None) -> Conta
 
 
 _NO_SLOTS = np.zeros(0, np.int64)
-_SLOTS_FIT = 2**31 * K.SLOT_MS
+_SLOTS_FIT = 2**31 * kpi_layout.SLOT_MS
 
 
 def _fact_arrays(n: int) -> tuple[np.ndarray, ...]:

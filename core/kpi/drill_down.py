@@ -13,7 +13,7 @@ from core.kpi.batch import DIMENSIONS, KpiSettings
 from core.kpi.contacts import ContactFacts
 from core.kpi.intervals import local_interval
 from core.model import Channel
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def row_contacts(facts: ContactFacts, settings: KpiSettings, by: Sequence[str],
     r, e = facts.resolved_ms, facts.ended_ms
     counted = ((facts.offered_ms >= 0) & (r >= since_ms) & (r < until_ms)
                & (facts.channel != int(Channel.OUTBOUND_CALL)))
-    talked = (facts.how == K.HOW_ANSWERED) & (e >= r) & (e >= since_ms) & (e < until_ms)
+    talked = (facts.how == kpi_layout.HOW_ANSWERED) & (e >= r) & (e >= since_ms) & (e < until_ms)
     for d in by:
         want = int(key[d])
         if d == "interval":

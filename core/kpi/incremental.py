@@ -19,7 +19,7 @@ from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
 from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table, local_interval
 from core.model import EVENT_DTYPE, AgentState, Channel
 from core.model.floor_policy import DEFAULT_SLA_S
-from core_ext import kpi_kernels as K
+from core_ext import kpi_incremental, kpi_layout
 
 _DAY_MS = 86_400_000
 
@@ -65,14 +65,14 @@ class IncrementalKpis:
             self._q_channel[q + 1] = ch
             self._target[q + 1] = settings.target_ms.get(q, DEFAULT_SLA_S.get(ch, 0) * 1000)
         self._ring = np.full(window, -1, dtype=np.int64)
-        self._acc_q = np.zeros((window, n_q, K.N_MEASURES), dtype=np.int64)
-        self._acc_a = np.zeros((window, 2, K.N_MEASURES), dtype=np.int64)
-        self._hist_q = np.zeros((window, n_q, K.N_WAIT_BINS), dtype=np.int32)
+        self._acc_q = np.zeros((window, n_q, kpi_layout.N_MEASURES), dtype=np.int64)
+        self._acc_a = np.zeros((window, 2, kpi_layout.N_MEASURES), dtype=np.int64)
+        self._hist_q = np.zeros((window, n_q, kpi_layout.N_WAIT_BINS), dtype=np.int32)
         self._waiting_q = np.zeros(n_q, dtype=np.int64)
         self._newest = np.array([-1, 0, -1], dtype=np.int64)
         self._base = -1  # interaction id of row 0
-        self._cs = _rows(K.CONTACT_FILL, 1024)  # per contact, kpi_kernels' C_*
-        self._ag = _rows(K.AGENT_FILL, 2)  # per agent row, G_*
+        self._cs = _rows(kpi_incremental.CONTACT_FILL, 1024)  # per contact, C_* columns
+        self._ag = _rows(kpi_incremental.AGENT_FILL, 2)  # per agent row, G_* columns
         self._ivs: IntervalTable | None = None
         self._iv_abs = np.zeros(0, dtype=np.int64)
 
@@ -87,17 +87,18 @@ class IncrementalKpis:
     def _rebase(self, low: int) -> None:
         """An id below the first one seen: move every row up (rare, so O(n) is fine)."""
         shift = self._base - low
-        self._cs = np.concatenate([_rows(K.CONTACT_FILL, shift), self._cs])
-        last = self._ag[:, K.G_LAST_END]
+        self._cs = np.concatenate([_rows(kpi_incremental.CONTACT_FILL, shift), self._cs])
+        last = self._ag[:, kpi_incremental.G_LAST_END]
         last[last >= 0] += shift
         self._base = low
 
     def _grow_agents(self, rows: int) -> None:
-        acc = np.zeros((len(self._ring), rows, K.N_MEASURES), dtype=np.int64)
-        acc[:, :, K.A_LONGEST] = -1
+        acc = np.zeros((len(self._ring), rows, kpi_layout.N_MEASURES), dtype=np.int64)
+        acc[:, :, kpi_layout.A_LONGEST] = -1
         acc[:, : self._acc_a.shape[1]] = self._acc_a
         self._acc_a = acc
-        self._ag = np.concatenate([self._ag, _rows(K.AGENT_FILL, rows - len(self._ag))])
+        self._ag = np.concatenate(
+            [self._ag, _rows(kpi_incremental.AGENT_FILL, rows - len(self._ag))])
 
     def _grow_queues(self, events: np.ndarray) -> None:
         """Rows for queues not named at the start (a queue added to the floor): their
@@ -121,23 +122,23 @@ class IncrementalKpis:
         for name, arr in grown.items():
             setattr(self, name, arr)
         window = len(self._ring)
-        acc = np.zeros((window, rows, K.N_MEASURES), dtype=np.int64)
-        acc[:, :, K.A_LONGEST] = -1
+        acc = np.zeros((window, rows, kpi_layout.N_MEASURES), dtype=np.int64)
+        acc[:, :, kpi_layout.A_LONGEST] = -1
         acc[:, :old] = self._acc_q
         self._acc_q = acc
-        hist = np.zeros((window, rows, K.N_WAIT_BINS), dtype=np.int32)
+        hist = np.zeros((window, rows, kpi_layout.N_WAIT_BINS), dtype=np.int32)
         hist[:, :old] = self._hist_q
         self._hist_q = hist
 
     def _cover(self, lo_ms: int, hi_ms: int) -> None:
         """Make the interval table reach [lo_ms, hi_ms], a day beyond either end."""
         t = self._ivs
-        if t is not None and lo_ms >= t.slot0 * K.SLOT_MS and \
-                hi_ms < (t.slot0 + len(t.index)) * K.SLOT_MS:
+        if t is not None and lo_ms >= t.slot0 * kpi_layout.SLOT_MS and \
+                hi_ms < (t.slot0 + len(t.index)) * kpi_layout.SLOT_MS:
             return
         if t is not None:
-            lo_ms = min(lo_ms, t.slot0 * K.SLOT_MS)
-            hi_ms = max(hi_ms, (t.slot0 + len(t.index)) * K.SLOT_MS)
+            lo_ms = min(lo_ms, t.slot0 * kpi_layout.SLOT_MS)
+            hi_ms = max(hi_ms, (t.slot0 + len(t.index)) * kpi_layout.SLOT_MS)
         self._ivs = interval_table(lo_ms - _DAY_MS, hi_ms + _DAY_MS, self.interval,
                                    self.settings.timezone)
         # Absolute interval numbers (local start / length): the ring's keys.
@@ -149,8 +150,8 @@ class IncrementalKpis:
             raise TypeError(f"events have dtype {events.dtype}, expected {EVENT_DTYPE}")
         if not len(events):
             return
-        lo, hi, amax, t_lo, t_hi = K.id_span(events["interaction_id"], events["agent_id"],
-                                             events["ts_ms"])
+        lo, hi, amax, t_lo, t_hi = kpi_incremental.id_span(
+            events["interaction_id"], events["agent_id"], events["ts_ms"])
         if lo >= 0:
             if self._base < 0:
                 self._base = lo
@@ -159,13 +160,14 @@ class IncrementalKpis:
             # Contacts are numbered about as they come: a row per id from the lowest.
             if hi - self._base >= len(self._cs):
                 n = max(2 * len(self._cs), hi - self._base + 1)
-                self._cs = np.concatenate([self._cs, _rows(K.CONTACT_FILL, n - len(self._cs))])
+                self._cs = np.concatenate(
+                    [self._cs, _rows(kpi_incremental.CONTACT_FILL, n - len(self._cs))])
         if amax + 2 > self._acc_a.shape[1]:
             self._grow_agents(int(amax) + 2)
         if int(events["queue_id"].max()) + 2 > len(self._target):
             self._grow_queues(events)
         self._cover(int(t_lo), int(t_hi))
-        K.apply_events(
+        kpi_incremental.apply_events(
             events["kind"], events["interaction_id"], events["ts_ms"], events["agent_id"],
             events["queue_id"], events["channel"], events["value"], self._base, self._target,
             self.settings.short_abandon_ms, self._iv_abs, self._ivs.slot0, self._cs, self._ag,
@@ -176,21 +178,24 @@ class IncrementalKpis:
         to the latest moment (on copies: the state goes on)."""
         acc_a, ring = self._acc_a.copy(), self._ring.copy()
         acc_q, hist_q = self._acc_q.copy(), self._hist_q.copy()
-        state, since = self._ag[:, K.G_STATE], self._ag[:, K.G_SINCE]
+        state = self._ag[:, kpi_incremental.G_STATE]
+        since = self._ag[:, kpi_incremental.G_SINCE]
         lost = np.zeros(1, dtype=np.int64)
         now = int(self._newest[2])
         for row in np.flatnonzero((since >= 0) & (since < now)):
-            col = K.STATE_COLUMN[state[row]] if state[row] < len(K.STATE_COLUMN) else 0
+            columns = kpi_layout.STATE_COLUMN
+            col = columns[state[row]] if state[row] < len(columns) else 0
             if col > 0:
-                K._state_time(acc_q, acc_a, hist_q, ring, self._newest[0], row, col,
-                              since[row], now, self._iv_abs, self._ivs.slot0, len(ring), lost)
+                kpi_incremental.state_time(acc_q, acc_a, hist_q, ring, self._newest[0], row, col,
+                                           since[row], now, self._iv_abs, self._ivs.slot0,
+                                           len(ring), lost)
         return acc_a, ring
 
     def interval_of(self, ts_ms: int) -> int:
         """The ring's number of the interval a moment lies in (local start / length)."""
         t = self._ivs
-        if t is not None and t.slot0 <= ts_ms // K.SLOT_MS < t.slot0 + len(t.index):
-            return int(self._iv_abs[ts_ms // K.SLOT_MS - t.slot0])
+        if t is not None and t.slot0 <= ts_ms // kpi_layout.SLOT_MS < t.slot0 + len(t.index):
+            return int(self._iv_abs[ts_ms // kpi_layout.SLOT_MS - t.slot0])
         start = local_interval(np.array([ts_ms]), self.interval, self.settings.timezone)
         return int(start[0]) // self._size
 
@@ -217,12 +222,12 @@ class IncrementalKpis:
         live = np.flatnonzero(ring >= oldest)
         live = live[np.argsort(ring[live])]
         rows = acc.shape[1]
-        cells = acc[live].reshape(-1, K.N_MEASURES)
+        cells = acc[live].reshape(-1, kpi_layout.N_MEASURES)
         hist = None if agent_side else self._hist_q[live]
         interval = np.repeat(ring[live] * self._size, rows)
         row = np.tile(np.arange(rows), len(live))
-        keep = ((cells[:, K.A_OFFERED] > 0) | (cells[:, K.A_TALKED] > 0)
-                | (cells[:, K.A_AVAILABLE:].sum(axis=1) > 0))
+        keep = ((cells[:, kpi_layout.A_OFFERED] > 0) | (cells[:, kpi_layout.A_TALKED] > 0)
+                | (cells[:, kpi_layout.A_AVAILABLE:].sum(axis=1) > 0))
         ident = row - 1  # queue or agent id; -1: none
         cols = []
         for d in by:
@@ -237,7 +242,7 @@ class IncrementalKpis:
                 of = {k: labels.index(v) for k, v in getattr(self.settings, d).items()}
                 cols.append(np.array([of.get(x, -1) for x in ident.tolist()], dtype=np.int64))
         if hist is not None and queue_side:
-            hist = hist.reshape(-1, K.N_WAIT_BINS)[keep]
+            hist = hist.reshape(-1, kpi_layout.N_WAIT_BINS)[keep]
         cells, row_keys = cells[keep], [c[keep] for c in cols]
         if by:
             uniq, group = np.unique(np.stack(row_keys, axis=1).reshape(-1, len(by)), axis=0,
@@ -247,13 +252,13 @@ class IncrementalKpis:
             uniq = np.zeros((1 if len(cells) else 0, 0), dtype=np.int64)
             group = np.zeros(len(cells), dtype=np.int64)
         n = len(uniq)
-        out = np.zeros((n, K.N_MEASURES), dtype=np.int64)
+        out = np.zeros((n, kpi_layout.N_MEASURES), dtype=np.int64)
         np.add.at(out, group, cells)
-        out[:, K.A_LONGEST] = -1
-        np.maximum.at(out[:, K.A_LONGEST], group, cells[:, K.A_LONGEST])
+        out[:, kpi_layout.A_LONGEST] = -1
+        np.maximum.at(out[:, kpi_layout.A_LONGEST], group, cells[:, kpi_layout.A_LONGEST])
         wait_hist = None
         if hist is not None:
-            wait_hist = np.zeros((n, K.N_WAIT_BINS), dtype=np.int64)
+            wait_hist = np.zeros((n, kpi_layout.N_WAIT_BINS), dtype=np.int64)
             if queue_side:
                 np.add.at(wait_hist, group, hist)
             elif n:  # by () or the interval alone: the queues' histograms summed
@@ -271,17 +276,17 @@ class IncrementalKpis:
 
     def now(self) -> FloorNow:
         """The floor at the latest event."""
-        offered = self._cs[:, K.C_OFFERED]
-        idx = np.flatnonzero(self._cs[:, K.C_WAITING] == 1)
-        queue = self._cs[idx, K.C_QUEUE] - 1
+        offered = self._cs[:, kpi_incremental.C_OFFERED]
+        idx = np.flatnonzero(self._cs[:, kpi_incremental.C_WAITING] == 1)
+        queue = self._cs[idx, kpi_incremental.C_QUEUE] - 1
         oldest: dict[int, int] = {}
         for q, t in zip(queue.tolist(), offered[idx].tolist(), strict=True):
             if q not in oldest or t < oldest[q]:
                 oldest[q] = t
         counts = {int(q) - 1: int(n) for q, n in enumerate(self._waiting_q) if n}
         states = {row - 1: AgentState(int(s)) for row, s in enumerate(
-            self._ag[:, K.G_STATE].tolist()) if row > 0 and s > 0}
-        since = self._ag[:, K.G_SINCE]
+            self._ag[:, kpi_incremental.G_STATE].tolist()) if row > 0 and s > 0}
+        since = self._ag[:, kpi_incremental.G_SINCE]
         return FloorNow(at_ms=int(self._newest[2]), waiting=counts, oldest_waiting_ms=oldest,
                         agent_state=states,
                         state_since_ms={a: int(since[a + 1]) for a in states})

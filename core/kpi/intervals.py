@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core_ext.kpi_kernels import SLOT_MS
+from core_ext.kpi_layout import SLOT_MS
 
 INTERVAL_MS = {"15min": 900_000, "hour": 3_600_000, "day": 86_400_000}
 INTERVALS = (*INTERVAL_MS, "month")

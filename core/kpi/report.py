@@ -29,7 +29,7 @@ from core.kpi.targets import queue_targets_s
 from core.model import Channel, EventKind, Outcome
 from core.model.floor_policy import FloorPolicy
 from core.store import Store
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 
 #: A contact resolved in the range may have been offered up to this long before it
 #: (an e-mail answered after days): events that far back are read too.
@@ -186,8 +186,8 @@ def display_rows(table: KpiTable, settings: KpiSettings, store: Store) -> list[d
     return rows
 
 
-_HOW_WORDS = {K.HOW_ANSWERED: "answered", K.HOW_ABANDONED: "abandoned",
-              K.HOW_VOICEMAIL: "voicemail"}
+_HOW_WORDS = {kpi_layout.HOW_ANSWERED: "answered", kpi_layout.HOW_ABANDONED: "abandoned",
+              kpi_layout.HOW_VOICEMAIL: "voicemail"}
 
 
 def drill_down_rows(store: Store, found: ReportFacts, contacts: RowContacts
@@ -215,7 +215,7 @@ def drill_down_rows(store: Store, found: ReportFacts, contacts: RowContacts
         offered, resolved, ended = (int(f.offered_ms[s]), int(f.resolved_ms[s]),
                                     int(f.ended_ms[s]))
         how = int(f.how[s])
-        answered = how == K.HOW_ANSWERED
+        answered = how == kpi_layout.HOW_ANSWERED
         dial = int(f.channel[s]) == Channel.OUTBOUND_CALL
         talk = ended - resolved if answered and ended >= resolved else -1
         q, a, outcome = int(f.queue_id[s]), int(f.agent_id[s]), int(f.outcome[s])

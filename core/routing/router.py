@@ -330,19 +330,6 @@ class Router:
     def waiting(self) -> int:
         return self._core.n_waiting
 
-    def waiting_by_queue(self) -> np.ndarray:
-        """Interactions waiting now, per queue in floor order (a live view: do not write)."""
-        return self._core.q_waiting_arr
-
-    def next_timer_ms(self) -> int | None:
-        """When assign() should next be called even if nothing else happens: an overflow
-        step, a voicemail limit or an unanswered offer falls due then."""
-        due = self._core.next_due()
-        return None if due == NEVER else due
-
-    def is_waiting(self, interaction_id: int) -> bool:
-        return self._core.state_of(interaction_id) == 1
-
     def agent_load(self, agent_id: int) -> dict[Channel, int]:
         """Interactions the agent holds now (offered or connected), by channel."""
         row = self._core.a_load_arr[self._agent_index[agent_id]]

@@ -20,7 +20,7 @@ from core.kpi.report import kpi_report, settings_from_store
 from core.model import AgentState, Channel, Outcome
 from core.simulation.engine import Simulation
 from core.store import Store
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
 from tests.desktop.test_cli import floorboard
 
@@ -66,7 +66,7 @@ def test_configured_targets_measure_every_queue_of_their_channel(db, tmp_path) -
         _kpi(db, "--by", "channel", "--format", "json"))}
     with Store.open(db) as store:
         facts = contact_facts(store.read_columns())
-    phone = (facts.channel == int(Channel.PHONE)) & (facts.how == K.HOW_ANSWERED)
+    phone = (facts.channel == int(Channel.PHONE)) & (facts.how == kpi_layout.HOW_ANSWERED)
     waits = facts.resolved_ms[phone] - facts.offered_ms[phone]
     assert rows["phone"]["answered"] == len(waits)
     in_target = int((waits <= 5_000).sum())

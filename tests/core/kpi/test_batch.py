@@ -14,19 +14,13 @@ from core.kpi.batch import MEASURES, KpiSettings, contact_kpis
 from core.kpi.contacts import contact_facts
 from core.model import EVENT_DTYPE, AgentState, Outcome
 from core.model import EventKind as K
-from core_ext import kpi_kernels
+from core_ext import kpi_layout
 from tests.core.kpi import reference
 
 TZ = "Europe/Kyiv"
 MIDNIGHT = 1_795_989_600_000  # 2026-11-30 00:00 in Kyiv: intervals, days, a month end
 LANG = {1: "en", 2: "uk", 3: "en", 4: "uk"}
 QUEUE_CHANNEL = {1: 1, 2: 2, 3: 4, 4: 7}  # 4: outbound dials
-
-
-def test_kernel_codes_are_the_model_s() -> None:
-    for name in ("ARRIVED", "ENQUEUED", "ACCEPTED", "TRANSFERRED", "ENDED", "ABANDONED",
-                 "VOICEMAIL", "BLOCKED"):
-        assert getattr(kpi_kernels, name) == int(K[name])
 
 
 contact = st.fixed_dictionaries({
@@ -171,7 +165,7 @@ def test_an_agent_beyond_the_guessed_span_with_a_far_id_is_read() -> None:
     events[middle]["agent_id"] = 3_000
     facts = contact_facts(events)
     row = int(np.flatnonzero(facts.interaction_id == 10_000_000)[0])
-    assert facts.agent_id[row] == 3_000 and facts.how[row] == kpi_kernels.HOW_ANSWERED
+    assert facts.agent_id[row] == 3_000 and facts.how[row] == kpi_layout.HOW_ANSWERED
     assert (facts.offered_ms >= 0).sum() == n - 1
 
 

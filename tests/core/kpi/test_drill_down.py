@@ -14,7 +14,7 @@ from core.kpi.drill_down import row_contacts
 from core.kpi.report import drill_down_rows, report_facts
 from core.simulation.engine import Simulation
 from core.store import Store
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 
 TZ = "Europe/Kyiv"
 
@@ -47,12 +47,12 @@ def test_every_row_s_contacts_add_up_to_the_row(floor, by) -> None:
         got = row_contacts(f, found.settings, by, "hour", key, found.since_ms,
                            found.until_ms)
         c, t = got.index[got.counted], got.index[got.talked]
-        answered = c[f.how[c] == K.HOW_ANSWERED]
+        answered = c[f.how[c] == kpi_layout.HOW_ANSWERED]
         wait = f.resolved_ms[answered] - f.offered_ms[answered]
         talk = f.ended_ms[t] - f.resolved_ms[t]
         assert len(c) == table.offered[i], key
         assert len(answered) == table.answered[i], key
-        assert (f.how[c] == K.HOW_ABANDONED).sum() == table.abandoned[i], key
+        assert (f.how[c] == kpi_layout.HOW_ABANDONED).sum() == table.abandoned[i], key
         assert wait.sum() == table.wait_answered_ms[i], key
         assert len(t) == table.talked[i], key
         assert talk.sum() == table.talk_ms[i], key

@@ -14,7 +14,7 @@ from core.kpi.contacts import contact_facts
 from core.kpi.incremental import IncrementalKpis
 from core.kpi.intervals import interval_table
 from core.model import AgentState
-from core_ext import kpi_kernels as K
+from core_ext import kpi_layout
 from tests.core.kpi.test_batch import (
     KPI,
     QUEUE_CHANNEL,
@@ -74,7 +74,7 @@ def test_a_rolling_window_equals_the_batch_over_its_intervals(contacts, states, 
     newest = int(ivs.of(np.array([events["ts_ms"].max()]))[0])
     first = newest - last + 1
     slots = np.flatnonzero(ivs.index >= first)
-    since = (ivs.slot0 + int(slots[0])) * K.SLOT_MS
+    since = (ivs.slot0 + int(slots[0])) * kpi_layout.SLOT_MS
     facts = contact_facts(events)
     for by in [("channel",), ("agent", "interval"), ()]:
         hist = "agent" not in by
