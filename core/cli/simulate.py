@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import math
 import time
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from core.cli.command import Command
+from core.cli.context import Context
 from core.config.scenario import load_scenario
 from core.kpi.batch import KpiTable
 from core.kpi.report import kpi_report
@@ -93,3 +97,48 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
     console.print(f"{sim.summary.events:,} events written to {db} in {wall:.1f} s; "
                   f"{sim.summary.still_waiting:,} still waiting at the end.")
     return 0
+
+
+def _positive_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: give 1 day or more")
+    return days
+
+
+def _positive_speed(text: str) -> float:
+    try:
+        speed = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(speed) or speed <= 0:
+        raise argparse.ArgumentTypeError(f"{text}: give a speed above 0, such as 60 (a "
+                                         "simulated minute each second)")
+    return speed
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="a name from assets/scenarios (normal_day_28, "
+                        "december_peak, load_1k, load_10k) or a scenario file")
+    parser.add_argument("--days", type=_positive_days,
+                        help="days to simulate (default: the scenario's)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=_positive_speed,
+                      help="run paced: X simulated seconds per second")
+    pace.add_argument("--fast", action="store_true", help="as fast as possible (the default)")
+
+
+def _run(args: argparse.Namespace, ctx: Context) -> int:
+    return simulate(args.scenario, ctx.db_path, days=args.days, seed=args.seed,
+                    speed=args.speed)
+
+
+COMMAND = Command(
+    "simulate", "run a simulated floor into the database (it carries on from what is "
+    "stored)", ("simulate normal_day_28 --days 7", "simulate december_peak --fast --seed 3",
+                "simulate normal_day_28 --speed 60"),
+    _arguments, _run)

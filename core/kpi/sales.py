@@ -1,7 +1,7 @@
 """Sales (KPI-3, seeds 000 and 001): conversations, sales and conversion, for new and
 for existing clients, revenue, featured partners' sales by partner id, and the time
 spent per client, which is shown and never a target (no AHT target for sales).
-Definitions in docs/kpi.md, "KPI-3 sales".
+Definitions in docs/kpi.md, "Sales".
 
 The conversations come from the events (who ended which answered contact, when, and
 how), joined by id to the interactions table (number, queue) and to the sales table

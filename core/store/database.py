@@ -1,13 +1,16 @@
 """Opening a Floorboard database safely: look first (read-only), then write.
 
 Nothing is written to a file until it is known to be ours and not newer than
-this code, so a foreign or future file is left exactly as it was.
+this code, so a foreign or future file is left exactly as it was. The writer
+(``open_database``) creates and migrates; a reader (``open_reader``) never writes,
+never creates a file, and takes no write lock.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import urllib.parse
 from pathlib import Path
 
 import apsw
@@ -140,4 +143,61 @@ def open_database(path: Path | str) -> apsw.Connection:
         raise
     if applied:
         log.info("%s: applied migrations %s", path, ", ".join(applied))
+    return conn
+
+
+def _missing(path: Path) -> StoreError:
+    return StoreError(
+        f"{path}: no such database; nothing was created. Pass --db with the path of "
+        "an existing database (the app and `floorboard simulate` create one)."
+    )
+
+
+def open_reader(path: Path | str) -> apsw.Connection:
+    """A read-only connection to the existing database at ``path``: no file is
+    created, nothing is migrated, no write lock is taken, and it works in a folder
+    the user cannot write to.
+
+    A database of an older schema is brought up to date first by the writer, once,
+    where the folder allows it; raises StoreError for a missing, foreign, newer,
+    damaged or (older and unwritable) file."""
+    path = Path(path).expanduser().resolve()
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file. Pass --db FILE.sqlite.")
+    if not path.exists():
+        raise _missing(path)
+    _check_ours(path)
+    _app_id, version, schema_cookie = _inspect(path)
+    if schema_cookie == 0:
+        raise StoreError(f"{path}: an empty database (no Floorboard tables yet); nothing "
+                         "to read. Fill it with the app or `floorboard simulate` first.")
+    if version < migrations.LATEST_VERSION:
+        if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+            raise StoreError(
+                f"{path}: written by an older Floorboard (schema version {version}) in a "
+                "folder that cannot be written to, so it cannot be brought up to date. "
+                "Copy it to a writable folder and pass --db with the copy.")
+        open_database(path).close()
+    conn = _read_only(path, immutable=False)
+    try:
+        conn.execute("PRAGMA schema_version").fetchall()
+    except apsw.CantOpenError:
+        # A WAL database whose folder we cannot write: SQLite cannot make the
+        # shared-memory file beside it. Nobody else can change it from this account,
+        # so it is read as immutable.
+        conn.close()
+        conn = _read_only(path, immutable=True)
+    except _NOT_OURS as exc:
+        conn.close()
+        raise StoreError(f"{path}: the database file is damaged ({exc}).") from exc
+    return conn
+
+
+def _read_only(path: Path, immutable: bool) -> apsw.Connection:
+    uri = "file:" + urllib.parse.quote(str(path)) + ("?immutable=1" if immutable else "")
+    try:
+        conn = apsw.Connection(uri, flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI)
+    except apsw.CantOpenError as exc:
+        raise StoreError(f"{path}: cannot open the database to read it ({exc}).") from exc
+    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
     return conn

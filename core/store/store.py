@@ -34,7 +34,7 @@ from core.model import (
     events_to_array,
 )
 from core.phone_numbers import classify_number
-from core.store.database import open_database
+from core.store.database import open_database, open_reader
 from core.store.migrations import schema_version
 from core.store.schema import EVENT_BLOCK
 from core_ext.event_codec import decode_rows, encode_flat, encode_interactions, encode_values
@@ -105,7 +105,8 @@ class StoreStats:
 
 
 class Store:
-    """One open Floorboard database. Single writer per process; readers may be many."""
+    """One connection to a Floorboard database: the writer (``open``) or a reader
+    (``open_reader``). One writer per process; readers may be many."""
 
     def __init__(self, conn: apsw.Connection, path: Path) -> None:
         self._conn = conn
@@ -116,8 +117,15 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
+        """The writer: creates the file if needed and migrates it."""
         path = Path(path).expanduser().resolve()
         return cls(open_database(path), path)
+
+    @classmethod
+    def open_reader(cls, path: Path | str) -> Store:
+        """A reader of an existing database: its writes fail (apsw.ReadOnlyError)."""
+        path = Path(path).expanduser().resolve()
+        return cls(open_reader(path), path)
 
     def close(self) -> None:
         self._conn.close()

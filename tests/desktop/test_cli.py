@@ -67,10 +67,12 @@ def test_bad_config_exits_non_zero_naming_line_and_key(tmp_path: Path) -> None:
     assert f"{config}, line 3: floor.language: unknown key" in r.stderr
 
 
-def test_info_creates_the_embedded_database_in_the_user_data_folder() -> None:
+def test_info_reads_the_embedded_database_in_the_user_data_folder() -> None:
+    default = Path(os.environ["XDG_DATA_HOME"]) / "floorboard" / "floor.sqlite"
+    Store.open(default).close()  # as the app or `floorboard simulate` makes it
     r = floorboard("info")
     assert r.returncode == 0, r.stderr
-    assert os.environ["XDG_DATA_HOME"] in r.stdout  # conftest's private folder
+    assert str(default) in r.stdout  # conftest's private folder
     assert f"schema version: {LATEST_VERSION}" in r.stdout
 
 
