@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core.config import defaults
-from core.store import Store
+from core.floor.floor import Floor
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
 
@@ -20,9 +20,9 @@ GOAL_S = 2.0
 def test_first_start_shows_the_floor(qtbot, benchmark, tmp_path) -> None:
     db = tmp_path / "floor.sqlite"
     t0 = time.perf_counter()
-    with Store.open(db) as store:
-        floor = SimulatedFloor(db, "normal_day_28", 1.0, timezone="Europe/Kyiv")
-        window = MainWindow(store, defaults(), floor)
+    with Floor(db) as fl:
+        floor = SimulatedFloor(fl, "normal_day_28", 1.0, timezone="Europe/Kyiv")
+        window = MainWindow(fl, defaults(), floor)
         qtbot.addWidget(window)
         window.show()
         floor.start()

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from core.config import defaults
 from core.config.scenario import load_scenario
-from core.store import Store
+from core.floor.floor import Floor
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
 
@@ -36,10 +36,10 @@ def test_wallboard_1k_agents_frames_and_gui_stalls(qtbot, benchmark, tmp_path) -
     tz = zoneinfo.ZoneInfo(sc.timezone)
     start = dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(11), tz)
     db = tmp_path / "floor.sqlite"
-    with Store.open(db) as store:
-        floor = SimulatedFloor(db, "load_1k", speed=60,
+    with Floor(db) as fl:
+        floor = SimulatedFloor(fl, "load_1k", speed=60,
                                clock_ms=int(start.timestamp() * 1000))
-        window = MainWindow(store, defaults(), floor)
+        window = MainWindow(fl, defaults(), floor)
         qtbot.addWidget(window)
         window.resize(1920, 1080)
         window.show()

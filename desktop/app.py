@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from core.config import Config, channel_targets_s
-from core.escalation.pager import Pager
+from core.floor.floor import Floor
+from core.floor.pager import Pager
 from core.store import Store
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
@@ -18,22 +19,26 @@ from desktop.simulated_floor import SimulatedFloor
 def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28",
             speed: float = 1.0, problems: Sequence[str] = (),
             settings_path: Path | None = None) -> int:
-    """``scenario`` None: no simulated floor; the wallboard follows the database.
-    ``problems``: what went wrong opening the inputs, shown once the window is up.
-    ``settings_path``: the config file the settings are saved into."""
+    """``store``: the database the start-up opened (it is handed to the floor's one
+    writer). ``scenario`` None: no simulated floor; the wallboard follows the
+    database. ``problems``: what went wrong opening the inputs, shown once the window
+    is up. ``settings_path``: the config file the settings are saved into."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Floorboard")
-    floor = SimulatedFloor(store.path, scenario, speed,
-                           timezone=config.get("floor.timezone"),
-                           targets=channel_targets_s(config))
-    window = MainWindow(store, config, floor, settings_path)
+    path = store.path
+    store.close()
+    floor = Floor(path)
+    simulation = SimulatedFloor(floor, scenario, speed,
+                                timezone=config.get("floor.timezone"),
+                                targets=channel_targets_s(config))
+    window = MainWindow(floor, config, simulation, settings_path)
     window.show()
-    floor.start()
+    simulation.start()
     problems = list(problems)
     pager = None
     if config.get("escalation.contacts"):
         try:
-            pager = Pager(store.path, config).start()
+            pager = Pager(floor, config).start()
         except OSError as exc:  # the listener's port is taken (another Floorboard?)
             problems.append(
                 f"Complaints cannot be paged from this window: the port for delivery "
@@ -47,4 +52,4 @@ def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28"
     finally:
         if pager is not None:
             pager.stop()
-        store.close()
+        floor.close()

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
-from core.store import Store
-from core.store.escalation import EscalationStore, InboxRow
+from core.floor.escalation_db import FloorEscalationDb
+from core.floor.floor import Floor
+from core.store.escalation import InboxRow
 from desktop.table_model import ColumnsModel, Index
+from desktop.tasks import Tasks
 
 COLUMNS = ("#", "Raised", "Category", "Customer", "Agent", "Verdict", "Why", "Pages",
            "Acknowledged")
@@ -92,11 +95,18 @@ class InboxModel(ColumnsModel):
 
 
 class EscalationsInbox(QWidget):
-    def __init__(self, store: Store, policy: EscalationPolicy, region: str,
-                 timezone: str) -> None:
+    """Complaints with their verdicts and pages. Everything it reads or writes goes
+    through the window's tasks (off the GUI thread) to the floor."""
+
+    #: Emitted when the rows (or a complaint's pages) are shown (tests wait on it).
+    refreshed = Signal()
+
+    def __init__(self, floor: Floor, policy: EscalationPolicy, region: str,
+                 timezone: str, tasks: Tasks) -> None:
         super().__init__()
-        self.escalator = Escalator(store, policy, region)
-        self.db: EscalationStore = self.escalator.db
+        self.db = FloorEscalationDb(floor)
+        self.escalator = Escalator(None, policy, region, db=self.db)
+        self.tasks = tasks
         self.me = getpass.getuser()
         #: (valid complaints nobody acknowledged, waiting for a senior) at the last refresh.
         self.counts = (0, 0)
@@ -133,21 +143,28 @@ class EscalationsInbox(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.detail, 2)
+        self._show_detail()
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the rows and counts again (on a task); shown when they arrive."""
+        db = self.db
+        self.tasks.run(lambda: (db.inbox(), db.open_counts()), self._show_rows)
+
+    def _show_rows(self, result: tuple[list[InboxRow], tuple[int, int]]) -> None:
+        rows, counts = result
         chosen = self.current()
-        rows = self.db.inbox()
         sized = len(rows) == len(self.model.rows)
         self.model.set_rows(rows)
         if not sized:  # measured when complaints come, not at every refresh
             self.table.resizeColumnsToContents()
         if chosen is not None:
             self.select(chosen)
-        self.counts = valid, senior = self.db.open_counts()
+        self.counts = valid, senior = counts
         self.summary.setText(f"{valid} valid complaint{'s' if valid != 1 else ''} not "
                              f"acknowledged; {senior} waiting for a senior's word")
         self._show_detail()
+        self.refreshed.emit()
 
     def select(self, complaint_id: int) -> None:
         for i, r in enumerate(self.model.rows):
@@ -172,26 +189,37 @@ class EscalationsInbox(QWidget):
         self.ack_button.setEnabled(r.acked_ms is None and r.verdict == "valid")
         self.confirm_button.setEnabled(r.verdict in ("needs_senior", "not_valid"))
         self.not_valid_button.setEnabled(r.verdict != "not_valid")
+        db = self.db
+        self.tasks.run(lambda: [(p, db.attempts(p.id)) for p in db.pages(r.complaint_id)],
+                       lambda pages: self._show_pages(r, pages))
+
+    def _show_pages(self, r: InboxRow, pages: list) -> None:
+        if self.current() != r.complaint_id:
+            return  # another complaint was chosen meanwhile
         lines = [f"Complaint {r.complaint_id}: {self.model.cells(r)[2]}, raised by "
                  f"{r.source} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
                  f"Note: {r.note or '–'}",
                  f"Verdict: {VERDICT_WORDS.get(r.verdict)}, by {r.decided_by or '–'}: "
                  f"{r.reason or ''}", ""]
-        for p in self.db.pages(r.complaint_id):
+        for p, attempts in pages:
             lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "
                          f"({p.address}), {p.urgency.value}: {p.state.value}")
-            for at, outcome, detail in self.db.attempts(p.id):
+            for at, outcome, detail in attempts:
                 lines.append(f"    {self.model._when(at)}  {outcome}  {detail}")
         self.detail.setPlainText("\n".join(lines))
+        self.refreshed.emit()
 
     def _now(self) -> int:
         return int(dt.datetime.now().timestamp() * 1000)
 
+    def _then_refresh(self, work: Callable[[], object]) -> None:
+        self.tasks.run(work, lambda _: self.refresh())
+
     def acknowledge(self) -> None:
         cid = self.current()
         if cid is not None:
-            self.escalator.acknowledge(cid, self.me, self._now())
-            self.refresh()
+            me, now = self.me, self._now()
+            self._then_refresh(lambda: self.escalator.acknowledge(cid, me, now))
 
     def confirm(self) -> None:
         cid = self.current()
@@ -200,8 +228,8 @@ class EscalationsInbox(QWidget):
         name, ok = QInputDialog.getText(self, "Confirm the complaint",
                                         "The senior agent who confirms it:", text=self.me)
         if ok and name.strip():
-            self.escalator.confirm(cid, name.strip(), self._now())
-            self.refresh()
+            senior, now = name.strip(), self._now()
+            self._then_refresh(lambda: self.escalator.confirm(cid, senior, now))
 
     def mark_not_valid(self) -> None:
         cid = self.current()
@@ -209,5 +237,5 @@ class EscalationsInbox(QWidget):
             return
         why, ok = QInputDialog.getText(self, "Mark not valid", "Why is it not valid?")
         if ok and why.strip():
-            self.escalator.mark_not_valid(cid, self.me, why.strip(), self._now())
-            self.refresh()
+            me, reason, now = self.me, why.strip(), self._now()
+            self._then_refresh(lambda: self.escalator.mark_not_valid(cid, me, reason, now))

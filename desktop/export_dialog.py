@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.config import Config
+from core.floor.floor import Changes, Floor
 from core.paths import default_pseudonym_key_path
-from core.store import Store
 from core.store.export import export_snapshot, load_or_create_key
 
 
@@ -36,9 +36,10 @@ class _Exporter(QObject):
     done = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, db: Path, out: Path, pseudonymize: bool, config: Config) -> None:
+    def __init__(self, floor: Floor, out: Path, pseudonymize: bool, config: Config) -> None:
         super().__init__()
-        self._db, self._out, self._pseudonymize, self._config = db, out, pseudonymize, config
+        self._floor, self._out, self._pseudonymize = floor, out, pseudonymize
+        self._config = config
 
     @Slot()
     def run(self) -> None:
@@ -48,12 +49,17 @@ class _Exporter(QObject):
                 configured = self._config.get("export.pseudonym_key_file")
                 key = load_or_create_key(Path(configured) if configured
                                          else default_pseudonym_key_path())
-            # Its own connection, on this thread: the window's stays the window's.
-            with Store.open(self._db) as store:
+            floor = self._floor
+
+            def audit(*entry: object) -> None:
+                floor.write(lambda s: s.audit(*entry), Changes(audit=True))
+
+            # A reader, on this thread: the copy never holds up the floor's writes.
+            with floor.reader() as store:
                 report = export_snapshot(store, self._out, pseudonymize_key=key,
                                          secrets=self._config.secret_values(),
                                          region=self._config.get("floor.region"),
-                                         progress=self.progress.emit)
+                                         progress=self.progress.emit, audit=audit)
         except Exception as exc:  # shown in the dialog; the app goes on
             self.failed.emit(str(exc))
             return
@@ -66,10 +72,11 @@ class _Exporter(QObject):
 
 
 class ExportDialog(QDialog):
-    def __init__(self, db: Path, config: Config, parent=None) -> None:
+    def __init__(self, floor: Floor, config: Config, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export the database")
-        self._db, self._config = db, config
+        self._floor, self._config = floor, config
+        db = floor.path
         self._thread: QThread | None = None
         self.path = QLineEdit(str(default_export_path(db)))
         browse = QPushButton("Choose…")
@@ -113,7 +120,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.bar.setValue(0)
         self._thread = QThread(self)
-        self._worker = _Exporter(self._db, out, self.pseudonymize.isChecked(), self._config)
+        self._worker = _Exporter(self._floor, out, self.pseudonymize.isChecked(), self._config)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self._progress)

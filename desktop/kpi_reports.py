@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.floor.floor import Floor
 from core.kpi.flagged_report import FlaggedReport, flagged_report
 from core.kpi.intervals import INTERVALS
 from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
 from core.model import Channel
-from core.store import Store
 from desktop.table_model import ColumnsModel, Index
 
 #: What a report can be grouped by, in the manager's words: (label, dimensions).
@@ -140,17 +140,20 @@ def _table(model: RowsModel) -> tuple[QTableView, QSortFilterProxyModel]:
 
 
 class KpiReportsPanel(QWidget):
-    """Over the window's store (for the floor's clock: one indexed look-up) and its
-    file, which each report opens with a connection of its own."""
+    """Reports and drill-downs run on worker threads, each on a reader of the floor;
+    the floor's clock (its last stored moment) comes from the window."""
 
     #: Emitted when a report or a row's contacts are shown (tests wait on it).
     shown = Signal()
 
-    def __init__(self, store: Store, timezone: str, region: str = "GB",
+    def __init__(self, floor: Floor, timezone: str, region: str = "GB",
                  targets: Mapping[Channel, int] | None = None) -> None:
         super().__init__()
         self._targets = dict(targets or {})
-        self._store, self._db = store, store.path
+        self._floor = floor
+        #: The floor's last stored moment, as the window last read it (None: not yet).
+        self.last_event_ms: int | None = None
+        self._range_default = False
         self._tz, self._region = zoneinfo.ZoneInfo(timezone), region
         self._pool = QThreadPool(self)
         self._relay = _Relay(self)
@@ -247,26 +250,37 @@ class KpiReportsPanel(QWidget):
     def _floor_today(self) -> dt.date:
         """The floor's today: the day of the last stored event (a simulated floor's
         clock runs ahead of the wall clock), else the wall clock's."""
-        span = self._store.time_span()
-        at = (dt.datetime.fromtimestamp(span[1] / 1000, self._tz) if span
+        last = self.last_event_ms
+        at = (dt.datetime.fromtimestamp(last / 1000, self._tz) if last is not None
               else dt.datetime.now(self._tz))
         return at.date()
 
-    def set_days(self, back: int, days: int) -> None:
+    def set_last_event(self, ms: int | None) -> None:
+        """The floor's last stored moment, as the window read it: today moves with it,
+        and a range nobody chose yet follows."""
+        known = self.last_event_ms is not None
+        self.last_event_ms = ms
+        if self._range_default and not known and ms is not None:
+            self.set_days(0, 1, default=True)
+
+    def set_days(self, back: int, days: int, default: bool = False) -> None:
         """``days`` whole days of the floor's clock ending ``back`` days before today's end."""
         first = self._floor_today() - dt.timedelta(days=back)
         self.set_range(dt.datetime.combine(first, dt.time()),
-                       dt.datetime.combine(first + dt.timedelta(days=days), dt.time()))
+                       dt.datetime.combine(first + dt.timedelta(days=days), dt.time()),
+                       default)
 
-    def set_range(self, since: dt.datetime, until: dt.datetime) -> None:
-        """On the floor's clock (naive: wall-clock time there)."""
+    def set_range(self, since: dt.datetime, until: dt.datetime, default: bool = False) -> None:
+        """On the floor's clock (naive: wall-clock time there). ``default``: not the
+        user's choice (the range shown first)."""
         self.since.setDateTime(QDateTime(since))
         self.until.setDateTime(QDateTime(until))
         self._range_set = True
+        self._range_default = default
 
     def showEvent(self, event: Any) -> None:  # Qt's name
         if not self._range_set:
-            self.set_days(0, 1)
+            self.set_days(0, 1, default=True)
         super().showEvent(event)
 
     def _range_ms(self) -> tuple[int, int]:
@@ -294,10 +308,11 @@ class KpiReportsPanel(QWidget):
             return
         by = tuple(self.grouping.currentData())
         interval = self.interval.currentData()
-        db, tz, region, targets = self._db, self._tz.key, self._region, dict(self._targets)
+        floor, tz, region = self._floor, self._tz.key, self._region
+        targets = dict(self._targets)
 
         def work() -> FlaggedReport:
-            with Store.open(db) as store:
+            with floor.reader() as store:
                 return flagged_report(store, by, interval, since, until, tz, region, targets)
 
         self.status.setText("Making the report…")
@@ -308,10 +323,10 @@ class KpiReportsPanel(QWidget):
         report = self.report
         if report is None or not 0 <= row < len(report.rows):
             return
-        db = self._db
+        floor = self._floor
 
         def work() -> tuple[int, list[dict[str, object]]]:
-            with Store.open(db) as store:
+            with floor.reader() as store:
                 return row, report.contacts(store, row)
 
         self.contact_title.setText("Finding the row's contacts…")

@@ -8,7 +8,7 @@ import zoneinfo
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 
 from core.config import Config, channel_targets_s
 from core.escalation.configured import policy_from_config
+from core.floor.escalation_db import FloorEscalationDb
+from core.floor.floor import Changes, Floor
 from core.model import Channel
 from core.paths import default_config_path
-from core.store import Store, StoreStats
+from core.store import StoreStats
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
@@ -37,24 +39,44 @@ from desktop.export_dialog import ExportDialog
 from desktop.kpi_reports import KpiReportsPanel
 from desktop.settings_dialog import SettingsDialog
 from desktop.simulated_floor import FloorSnapshot, SimulatedFloor, shipped_scenarios
+from desktop.tasks import Tasks
 from desktop.tv_mode import TvWindow
 from desktop.wallboard import WallboardView
 
 SPEEDS = (1.0, 10.0, 60.0, 600.0)
 
+#: The status line and the complaints' counts are read again at most this often, when
+#: the floor says something changed.
 REFRESH_MS = 1000
+#: ... and this often in any case, for what other programs write into the database
+#: (`floorboard simulate`, an import): their writes are not this process's to hear of.
+OUTSIDE_WRITERS_MS = 5000
+
+
+class _ChangesRelay(QObject):
+    """The floor's writer thread tells what changed; this carries it to the GUI thread."""
+
+    changed = Signal(object)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, config: Config,
+    #: Emitted when a status read has been shown (tests wait on it).
+    refreshed = Signal()
+
+    def __init__(self, floor: Floor, config: Config,
                  simulation: SimulatedFloor | None = None,
                  settings_path: Path | None = None) -> None:
         """``settings_path``: the config file File → Settings saves into (default: the
-        one ``config`` was read from, else the user's)."""
+        one ``config`` was read from, else the user's). The window runs no statement
+        itself: its tasks read and write through ``floor`` off the GUI thread."""
         super().__init__()
         self.settings_path = settings_path or config.path or default_config_path()
         self.settings_dialog: SettingsDialog | None = None
-        self._store = store
+        self._floor = floor
+        self.tasks = Tasks(self)
+        #: The latest status read (None until the first arrives).
+        self.stats: StoreStats | None = None
+        self._agents_asked = False
         self._simulation = simulation
         self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
         self._name = config.get("floor.name")
@@ -96,15 +118,16 @@ class MainWindow(QMainWindow):
         self._make_controls()
         self.wallboard = WallboardView(self._name, self.thresholds)
         self.agents = AgentsPanel()
-        self.agents.set_agents(store.agents())
+        self._read_agents()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.wallboard, "Wallboard")
         self.tabs.addTab(self.agents, "Agents")
-        self.reports = KpiReportsPanel(store, config.get("floor.timezone"),
+        self.reports = KpiReportsPanel(floor, config.get("floor.timezone"),
                                        config.get("floor.region"), channel_targets_s(config))
         self.tabs.addTab(self.reports, "KPI reports")
-        self.inbox = EscalationsInbox(store, policy_from_config(config),
-                                      config.get("floor.region"), config.get("floor.timezone"))
+        self.inbox = EscalationsInbox(floor, policy_from_config(config),
+                                      config.get("floor.region"), config.get("floor.timezone"),
+                                      self.tasks)
         self.tabs.addTab(self.inbox, "Escalations")
         self.tabs.addTab(body, "Floor and database")
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -128,10 +151,18 @@ class MainWindow(QMainWindow):
         view.addAction(self.tv_action)
         self.addAction(self.tv_action)  # F11 works with the menu closed
 
-        self.refresh()
+        # Redraw what the floor says changed, no more than once a REFRESH_MS.
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self.refresh(self._pending))
+        self._outside = QTimer(self)
+        self._outside.timeout.connect(lambda: self.refresh(Changes(complaints=True)))
+        self._outside.start(OUTSIDE_WRITERS_MS)
+        self._pending = Changes()
+        self._relay = _ChangesRelay(self)
+        self._relay.changed.connect(self._floor_changed)
+        floor.on_change(self._relay.changed.emit)
+        self.refresh()
 
     def _controls(self) -> QToolBar:
         """The simulator's controls, above every tab."""
@@ -197,14 +228,19 @@ class MainWindow(QMainWindow):
 
     def open_export(self) -> None:
         if self.export_dialog is None:
-            self.export_dialog = ExportDialog(self._store.path, self._config, self)
+            self.export_dialog = ExportDialog(self._floor, self._config, self)
         self.export_dialog.show()
         self.export_dialog.activateWindow()
 
     def open_settings(self) -> None:
+        """File → Settings, once the floor's own targets are read (on a task)."""
+        self.tasks.run(lambda: self._floor.read(lambda s: s.queue_rows()),
+                       self._open_settings_with)
+
+    def _open_settings_with(self, queue_rows: list) -> None:
         # The floor's own target per channel: the most common of its queues'.
         floor: dict[Channel, int] = {}
-        counts = Counter((Channel(ch), sla) for _, _, ch, _, sla in self._store.queue_rows())
+        counts = Counter((Channel(ch), sla) for _, _, ch, _, sla in queue_rows)
         for (ch, sla), _ in counts.most_common():
             floor.setdefault(ch, sla)
         self.settings_dialog = SettingsDialog(self._config, self.settings_path, floor, self)
@@ -257,7 +293,7 @@ class MainWindow(QMainWindow):
         old.stop()
         for signal in (old.wallboard, old.failed, old.snapshot):
             signal.disconnect()
-        self._simulation = SimulatedFloor(self._store.path, scenario, speed,
+        self._simulation = SimulatedFloor(self._floor, scenario, speed,
                                           timezone=old.timezone, parent=self,
                                           targets=old.targets)
         self._attach(self._simulation)
@@ -295,8 +331,22 @@ class MainWindow(QMainWindow):
     def _show_agents(self, w: Wallboard) -> None:
         if len(w.agents) != self.agents.model.rowCount():
             # The floor was saved (or changed) after the window opened: read it again.
-            self.agents.set_agents(self._store.agents())
+            self._read_agents()
+            return
         self.agents.show_wallboard(w)
+
+    def _read_agents(self) -> None:
+        if self._agents_asked:
+            return
+        self._agents_asked = True
+
+        def shown(agents: list) -> None:
+            self._agents_asked = False
+            self.agents.set_agents(agents)
+            if self.wallboard.latest is not None:
+                self.agents.show_wallboard(self.wallboard.latest)
+
+        self.tasks.run(lambda: self._floor.read(lambda s: s.agents()), shown)
 
     def _tab_shown(self, _: int) -> None:
         if self.tabs.currentWidget() is self.agents and self.wallboard.latest is not None:
@@ -325,27 +375,47 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         # Nothing may touch the store after the window is gone (its owner closes it).
+        self._floor.off_change(self._relay.changed.emit)
         self._timer.stop()
+        self._outside.stop()
         self.set_tv_mode(False)
         if self._simulation is not None:
             self._simulation.stop()
         self.reports.wait_done()
+        self.tasks.wait_done()
         super().closeEvent(event)
 
-    def refresh(self) -> None:
-        # A handful of indexed look-ups (well under a millisecond): cheap enough
-        # for the GUI thread until the wallboard brings its own snapshot worker.
-        self.show_stats(self._store.stats())
-        if self.tabs.currentWidget() is self.inbox:
-            self.inbox.refresh()  # counts them too
-            valid, senior = self.inbox.counts
-        else:
-            valid, senior = self.inbox.db.open_counts()
+    def _floor_changed(self, changes: Changes) -> None:
+        self._pending = self._pending | changes
+        if not self._timer.isActive():
+            self._timer.start(REFRESH_MS)
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        """Read the status line and the complaints' counts again, on a task, and what
+        ``changes`` names (None: everything shown)."""
+        self._pending = Changes()
+        if changes is None:
+            changes = Changes(complaints=True)
+        if changes.complaints or changes.pages:
+            if self.tabs.currentWidget() is self.inbox:
+                self.inbox.refresh()
+        if changes.agents:
+            self._read_agents()
+        db = FloorEscalationDb(self._floor)
+        self.tasks.run(lambda: (self._floor.read(lambda s: s.stats()), db.open_counts()),
+                       self._show_status)
+
+    def _show_status(self, result: tuple[StoreStats, tuple[int, int]]) -> None:
+        stats, (valid, senior) = result
+        self.stats = stats
+        self.show_stats(stats)
+        self.reports.set_last_event(stats.last_ts_ms)
         self.wallboard.show_complaints(valid, senior)
         if self.tv is not None:
             self.tv.board.show_complaints(valid, senior)
         self.tabs.setTabText(self.tabs.indexOf(self.inbox),
                              f"Escalations ({valid})" if valid else "Escalations")
+        self.refreshed.emit()
 
     def show_stats(self, s: StoreStats) -> None:
         self.fields["path"].setText(str(s.path))

@@ -12,15 +12,14 @@ import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from core.config.scenario import SCENARIO_DIR
 from core.floor.demo import resume_floor
+from core.floor.floor import Floor
 from core.model import Channel
 from core.simulation.engine import Simulation
-from core.store import Store
 from core.wallboard.days import day_starts, local_midnight_ms
 from core.wallboard.floor_view import HEATMAP_DAYS, FloorView, floor_view_from_store
 from core.wallboard.missed import missed_by_hour
@@ -52,19 +51,18 @@ class _Worker(QObject):
     wallboard = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, scenario: str | None, speed: float,
+    def __init__(self, floor: Floor, scenario: str | None, speed: float,
                  clock_ms: int | None = None, timezone: str = "UTC",
                  targets: Mapping[Channel, int] | None = None) -> None:
         super().__init__()
         self._clock_ms = clock_ms
         self._targets = dict(targets or {})
         self._timezone = timezone
-        self._db_path = db_path
+        self._floor = floor
         self._scenario = scenario
         self._speed = speed
         self._paused = False
         self._sim: Simulation | None = None
-        self._store: Store | None = None
         self._timer: QTimer | None = None
         self._view: FloorView | None = None
         self._seq = 0
@@ -72,17 +70,11 @@ class _Worker(QObject):
 
     @Slot()
     def start(self) -> None:
-        try:
-            self._store = Store.open(self._db_path)
-        except Exception as exc:  # shown to the user; the app keeps running
-            log.exception("the floor's database cannot be opened")
-            self.failed.emit(str(exc))
-            return
         now = int(time.time() * 1000) if self._clock_ms is None else self._clock_ms
         if self._scenario is not None:
             try:
                 # Small flushes: the window shows the floor as it moves.
-                self._sim = resume_floor(self._store, self._scenario, now,
+                self._sim = resume_floor(self._floor, self._scenario, now,
                                          flush_events=200)
             except Exception as exc:  # a bad scenario: say so, and watch the store
                 log.exception("simulation failed to start")
@@ -113,22 +105,25 @@ class _Worker(QObject):
         """The wallboard's view, fed with what the store holds of today already (and
         the day before, for contacts offered then), and the heatmap's earlier days
         counted once; from here on the view follows the events."""
-        store = self._store
-        self._view = view = floor_view_from_store(store, timezone, self._targets)
-        self._seq = store.last_seq()
-        last = store.last_event_ms()
-        today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
-        fed_from = today - LOOKBACK_MS
-        view.apply(store.read_time_range(fed_from, (last or 0) + 1))
-        days = [d for d in day_starts(today, HEATMAP_DAYS, timezone) if d < fed_from]
-        if days:
-            counts = missed_by_hour(store, days[0], fed_from, timezone, days)
-            view.earlier_missed = dict(zip(days, counts, strict=True))
+        with self._floor.reader() as store:
+            # One read transaction: the catch-up and the seq it ends at agree.
+            store.connection.execute("BEGIN")
+            self._view = view = floor_view_from_store(store, timezone, self._targets)
+            self._seq = store.last_seq()
+            last = store.last_event_ms()
+            today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
+            fed_from = today - LOOKBACK_MS
+            view.apply(store.read_time_range(fed_from, (last or 0) + 1))
+            days = [d for d in day_starts(today, HEATMAP_DAYS, timezone) if d < fed_from]
+            if days:
+                counts = missed_by_hour(store, days[0], fed_from, timezone, days)
+                view.earlier_missed = dict(zip(days, counts, strict=True))
         self._publish_wallboard()
 
     def _follow(self) -> None:
         """Feed the view what was stored since it last looked, and publish it."""
-        new = self._store.read_columns(since_seq=self._seq)
+        with self._floor.reader() as store:
+            new = store.read_columns(since_seq=self._seq)
         if len(new) and self._view.strangers(new):
             # A floor saved since (another program's, or a new run's): the view starts
             # again from the store, which now knows its queues and agents.
@@ -192,8 +187,6 @@ class _Worker(QObject):
             self._timer = None
         if self._sim is not None:
             self._sim.flush()
-        if self._store is not None:
-            self._store.close()
 
 
 class SimulatedFloor(QObject):
@@ -207,7 +200,7 @@ class SimulatedFloor(QObject):
     _targets = Signal(object)
     _stop = Signal()
 
-    def __init__(self, db_path: Path, scenario: str | None = "normal_day_28",
+    def __init__(self, floor: Floor, scenario: str | None = "normal_day_28",
                  speed: float = 1.0, parent: QObject | None = None,
                  clock_ms: int | None = None, timezone: str = "UTC",
                  targets: Mapping[Channel, int] | None = None) -> None:
@@ -221,7 +214,7 @@ class SimulatedFloor(QObject):
         self.timezone = timezone
         self._thread = QThread()
         self.targets = dict(targets or {})
-        self._worker = _Worker(db_path, scenario, speed, clock_ms, timezone, targets)
+        self._worker = _Worker(floor, scenario, speed, clock_ms, timezone, targets)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._worker.snapshot.connect(self.snapshot)

@@ -25,6 +25,7 @@ from core.config.escalation import parse_contacts
 from core.config.scenario import load_scenario
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
+from core.floor.floor import Floor
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.main_window import MainWindow
@@ -50,9 +51,11 @@ def main() -> int:
               ).triage_new(int(dt.datetime.now(tz).timestamp() * 1000))
     peak = dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(10, 5), tz)
     # Slow enough that a pause lands while the queue still holds who was waiting.
-    floor = SimulatedFloor(db, "normal_day_28", speed=5,
+    store.close()
+    fl = Floor(db)
+    floor = SimulatedFloor(fl, "normal_day_28", speed=5,
                            clock_ms=int(peak.timestamp() * 1000))
-    window = MainWindow(store, defaults(), floor)
+    window = MainWindow(fl, defaults(), floor)
     window.resize(1920, 1080)
     window.show()
     floor.start()
@@ -100,6 +103,9 @@ def main() -> int:
         shots.append(("kpi-report.png", window.grab()))
         window.tabs.setCurrentWidget(window.inbox)
         window.refresh()
+        QTimer.singleShot(800, choose_complaint)
+
+    def choose_complaint() -> None:
         valid = next((r.complaint_id for r in window.inbox.model.rows
                       if r.verdict == "valid"), None)
         if valid is not None:
@@ -123,7 +129,7 @@ def main() -> int:
 
     QTimer.singleShot(500, poll)
     app.exec()
-    store.close()
+    fl.close()
     OUT.mkdir(parents=True, exist_ok=True)
     for name, pixmap in shots:
         pixmap.save(str(OUT / name))

@@ -37,3 +37,22 @@ def store(db_path: Path):
 def populated_store(store: Store) -> Store:
     populate(store)
     return store
+
+
+@pytest.fixture
+def floor_of():
+    """``floor_of(path)``: the Floor on ``path`` for this test (one per path), closed
+    after it. Tests may keep a Store of their own on the same file to look with."""
+    from core.floor.floor import Floor
+
+    floors: dict[Path, Floor] = {}
+
+    def get(path: Path | str) -> Floor:
+        key = Path(path).expanduser().resolve()
+        if key not in floors:
+            floors[key] = Floor(key)
+        return floors[key]
+
+    yield get
+    for floor in floors.values():
+        floor.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.config import Config, load_config
 from core.errors import StoreError
+from core.floor.floor import Floor
 from core.paths import default_config_path, default_db_path
 from core.store import Store
 
@@ -58,6 +59,11 @@ class Context:
     def writer(self) -> Store:
         """The database to write: created when it does not exist, and migrated."""
         return Store.open(self.db_path)
+
+    def floor(self) -> Floor:
+        """The database as a long-running command holds it (the pager): one writer
+        thread, and readers."""
+        return Floor(self.db_path)
 
     def existing_writer(self) -> Store:
         """The database to write, which must exist already (export, import into it)."""

@@ -9,7 +9,7 @@ import signal
 from core.cli.command import Command
 from core.cli.context import Context
 from core.errors import FloorboardError
-from core.escalation.pager import Pager
+from core.floor.pager import Pager
 
 
 def _port(text: str) -> int:
@@ -31,23 +31,24 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
-    try:
-        pager = Pager(ctx.db_path, ctx.config, args.listen_port, args.loopback_only)
-    except OSError as exc:
-        port = (ctx.config.get("escalation.listener.port") if args.listen_port is None
-                else args.listen_port)
-        raise FloorboardError(
-            f"cannot listen for delivery reports on 127.0.0.1:{port} ({exc.strerror}): "
-            "another program has the port. Give another one with --listen-port or "
-            "[escalation.listener] port.") from exc
-    # SIGTERM stops it between rounds, as Ctrl+C does.
-    signal.signal(signal.SIGTERM, lambda *_: pager.stop())
-    print(f"floorboard pager: listening on {pager.listener.base_url}; "
-          f"gateways: {', '.join(c.value for c in pager.gateways) or 'none'}", flush=True)
-    try:
-        pager.run()
-    except KeyboardInterrupt:
-        pass
+    with ctx.floor() as floor:
+        try:
+            pager = Pager(floor, ctx.config, args.listen_port, args.loopback_only)
+        except OSError as exc:
+            port = (ctx.config.get("escalation.listener.port") if args.listen_port is None
+                    else args.listen_port)
+            raise FloorboardError(
+                f"cannot listen for delivery reports on 127.0.0.1:{port} ({exc.strerror}): "
+                "another program has the port. Give another one with --listen-port or "
+                "[escalation.listener] port.") from exc
+        # SIGTERM stops it between rounds, as Ctrl+C does.
+        signal.signal(signal.SIGTERM, lambda *_: pager.stop())
+        print(f"floorboard pager: listening on {pager.listener.base_url}; "
+              f"gateways: {', '.join(c.value for c in pager.gateways) or 'none'}", flush=True)
+        try:
+            pager.run()
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

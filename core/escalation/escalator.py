@@ -21,8 +21,11 @@ CALLABLE = frozenset({NumberType.MOBILE, NumberType.LANDLINE, NumberType.VOIP,
 
 
 class Escalator:
-    def __init__(self, store: Store, policy: EscalationPolicy, region: str = "GB") -> None:
-        self.db = EscalationStore(store)
+    def __init__(self, store: Store | None, policy: EscalationPolicy, region: str = "GB",
+                 db: EscalationStore | None = None) -> None:
+        """Over ``store``'s connection, or over ``db``: anything with the escalation
+        store's methods (the Floor's, which reads and writes through the floor)."""
+        self.db = db if db is not None else EscalationStore(store)
         self.policy = policy
         self.region = region
 
@@ -39,7 +42,7 @@ class Escalator:
         excerpt = " ".join(text.split())
         if len(excerpt) > 200:
             excerpt = excerpt[:197] + "..."
-        [cid] = self.db.store.add_complaints([Complaint(
+        [cid] = self.db.add_complaints([Complaint(
             now_ms, found.category, ComplaintSource.TRANSCRIPT, interaction_id, agent_id,
             customer_number, f'"{excerpt}" (found: "{found.phrase}", {found.language})')])
         return cid

@@ -8,6 +8,7 @@ import datetime as dt
 import zoneinfo
 
 from core.config.scenario import load_scenario
+from core.floor.floor import Changes, Floor
 from core.kpi.contacts import contact_facts
 from core.model import AgentState, Event, EventKind, Outcome
 from core.simulation.arrivals import local_midnight_ms
@@ -19,6 +20,9 @@ from core_ext import kpi_layout
 DEMO_DAYS = 7
 #: How far back a stopped floor's open work is looked for (an e-mail waits days).
 OPEN_WORK_LOOKBACK_MS = 7 * 86_400_000
+#: What a simulated floor's writes change (a flush also saves the floor at start).
+SIMULATED = Changes(agents=True, queues=True, interactions=True, events=True,
+                    complaints=True)
 #: Said in the detail of every event that closes a stopped floor's work.
 STOPPED = {"reason": "floor stopped"}
 
@@ -59,20 +63,21 @@ def close_stopped_floor(store: Store, at_ms: int) -> int:
     return len(events)
 
 
-def resume_floor(store: Store, scenario: str, now_ms: int, *, days: int = DEMO_DAYS,
+def resume_floor(floor: Floor, scenario: str, now_ms: int, *, days: int = DEMO_DAYS,
                  flush_events: int = 200) -> Simulation:
     """The demo floor from today's midnight, or from just after the last event already
     stored if that is later: restarting the app never writes a stretch of time twice
     (which would count its contacts twice in every report). Run it to ``now_ms`` to
-    catch up, then keep pace."""
+    catch up, then keep pace. Its writes go through the floor's writer."""
     sc = load_scenario(scenario)
     tz = zoneinfo.ZoneInfo(sc.timezone)
     begin = local_midnight_ms(dt.datetime.fromtimestamp(now_ms / 1000, tz).date(), sc.timezone)
-    last = store.last_event_ms()
+    last = floor.read(lambda s: s.last_event_ms())
     if last is not None:
         # The run that wrote them stopped: what it left open ends where it stopped.
-        close_stopped_floor(store, last + 1)
+        floor.write(lambda s: close_stopped_floor(s, last + 1), Changes(events=True))
         begin = max(begin, last + 2)
     day = dt.datetime.fromtimestamp(begin / 1000, tz).date()
     sc = dataclasses.replace(sc, start=day, days=days)
-    return Simulation(sc, store, flush_events=flush_events, begin_ms=begin)
+    return Simulation(sc, flush_events=flush_events, begin_ms=begin,
+                      writes=lambda op: floor.write(op, SIMULATED))

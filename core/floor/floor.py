@@ -71,7 +71,6 @@ class Floor:
         """Opens (creating and migrating if needed) the database at ``path``: raises
         StoreError as ``Store.open`` does, before any thread is started."""
         self.path = Path(path).expanduser().resolve()
-        self._writer_store = Store.open(self.path)
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._listeners: list[Callable[[Changes], None]] = []
         self._readers: queue.LifoQueue[Store] = queue.LifoQueue()
@@ -79,9 +78,17 @@ class Floor:
         self._reader_lock = threading.Lock()
         self._open_readers: list[Store] = []
         self._closed = False
-        self._thread = threading.Thread(target=self._write_loop, name="floor-writer",
-                                        daemon=True)
+        # The write connection is opened (and the file migrated) on the writer thread
+        # too: every statement of the writer runs there, none on the caller's.
+        opened: Future[Store] = Future()
+        self._thread = threading.Thread(target=self._write_loop, args=(opened,),
+                                        name="floor-writer", daemon=True)
         self._thread.start()
+        try:
+            opened.result()
+        except BaseException:
+            self._thread.join()
+            raise
 
     # -- writes ------------------------------------------------------------------------
 
@@ -107,8 +114,17 @@ class Floor:
         writer thread: hand it to your own thread (a Qt signal does)."""
         self._listeners.append(listener)
 
-    def _write_loop(self) -> None:
-        store = self._writer_store
+    def off_change(self, listener: Callable[[Changes], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _write_loop(self, opened: Future[Store]) -> None:
+        try:
+            store = Store.open(self.path)
+        except BaseException as exc:
+            opened.set_exception(exc)
+            return
+        opened.set_result(store)
         while True:
             job = self._jobs.get()
             if job is _STOP:

@@ -44,6 +44,10 @@ from core.store import Store
 from core_ext.event_merge import merge_by_time
 from core_ext.sim_loop import LOGIN, PAUSE, SHIFT_END, SHIFT_START, SimLoop
 
+#: Runs a write with the store and returns its result: ``op(store)`` for a run of
+#: its own, or the Floor's writer in the app.
+Writes = Callable[[Callable[[Store], object]], object]
+
 log = logging.getLogger(__name__)
 
 _VOICE = [int(Channel.PHONE), int(Channel.CALLBACK), int(Channel.OUTBOUND_CALL)]
@@ -116,13 +120,20 @@ class Simulation:
     loop_class: type = SimLoop
 
     def __init__(self, scenario: Scenario, store: Store | None = None,
-                 flush_events: int = 50_000, begin_ms: int | None = None) -> None:
+                 flush_events: int = 50_000, begin_ms: int | None = None,
+                 writes: Writes | None = None) -> None:
         """``begin_ms``: start the floor at this moment of the scenario's first day
         instead of at midnight (contacts before it never come; agents on shift then
-        are there from it), e.g. to carry on after a run already in the database."""
+        are there from it), e.g. to carry on after a run already in the database.
+        ``writes``: how the run's writes reach the database instead of ``store``: a
+        function that runs an operation with the store (the Floor's writer)."""
         self.scenario = scenario
         self.floor = scenario.floor
         self.store = store
+        if writes is None and store is not None:
+            def writes(op: Callable[[Store], object]) -> object:
+                return op(store)
+        self._writes = writes
         self.flush_events = flush_events
         self.start_ms = local_midnight_ms(scenario.start, scenario.timezone)
         self.end_ms = local_midnight_ms(scenario.start + dt.timedelta(days=scenario.days),
@@ -167,9 +178,12 @@ class Simulation:
         for ch, m in scenario.channels.items():
             wrap_ms[int(ch)] = int(m.wrap_up_s * 1000)
         # Interaction ids continue after those already in the database.
-        self.id_offset = store.max_interaction_id() if store is not None else 0
-        if store is not None:
-            store.save_floor([q.queue for q in queues], self.floor.agents)
+        self.id_offset = 0
+        if self._writes is not None:
+            def save(s: Store) -> int:
+                s.save_floor([q.queue for q in queues], self.floor.agents)
+                return s.max_interaction_id()
+            self.id_offset = self._writes(save)
         arr = self.arrivals
         self.loop = self.loop_class(
             self.router.compiled_core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
@@ -308,15 +322,22 @@ class Simulation:
         sold = self._sales_made(routed)
         self._sales += len(sold)
         self._revenue += sum(x.amount_cents for x in sold)
-        if self.store is not None and len(events):
-            # One transaction: a flush's events, interactions, complaints and sales are
-            # stored together or not at all (a crash between them left interactions
-            # without their events).
-            with self.store.transaction():
-                self._store_interactions(lo, hi)
-                self._store_complaints(raised)
-                self.store.add_sales(sold)
-                self.store.append(events)
+        if self._writes is not None and len(events):
+            items, numbers = self._interaction_rows(lo, hi)
+            complaints = self._complaint_rows(raised)
+
+            def store_flush(s: Store) -> None:
+                # One transaction: a flush's events, interactions, complaints and sales
+                # are stored together or not at all (a crash between them left
+                # interactions without their events).
+                with s.transaction():
+                    s.add_interaction_array(items, self.floor.languages, numbers)
+                    if complaints:
+                        s.add_complaints(complaints)
+                    s.add_sales(sold)
+                    s.append(events)
+
+            self._writes(store_flush)
         self._flushed = hi
 
     def _login_events(self) -> tuple[np.ndarray, np.ndarray]:
@@ -355,24 +376,24 @@ class Simulation:
                 for e, p, k, cents in zip(ended, draws.product.tolist(), draws.partner.tolist(),
                                           draws.amount_cents.tolist(), strict=True)]
 
-    def _store_complaints(self, raised: np.ndarray) -> None:
+    def _complaint_rows(self, raised: np.ndarray) -> list[Complaint]:
         if not len(raised):
-            return
+            return []
         i = raised["interaction_id"] - self.id_offset - 1
         arr = self.arrivals
         langs = self.floor.languages
         numbers = customer_numbers(arr.customer[i], arr.mobile[i],
                                    [langs[x] for x in self._q_language[arr.queue_index[i]]])
         voice = np.isin(raised["channel"], _VOICE).tolist()
-        self.store.add_complaints([
+        return [
             Complaint(int(r["ts_ms"]), ComplaintCategory(int(r["value"])),
                       ComplaintSource.AGENT, int(r["interaction_id"]), int(r["agent_id"]),
                       number if is_call else None, NOTES[ComplaintCategory(int(r["value"]))])
-            for r, number, is_call in zip(raised, numbers, voice, strict=True)])
+            for r, number, is_call in zip(raised, numbers, voice, strict=True)]
 
-    def _store_interactions(self, lo: int, hi: int) -> None:
-        """Arrivals lo..hi as interaction rows; calls and chats carry the customer's
-        number."""
+    def _interaction_rows(self, lo: int, hi: int) -> tuple[np.ndarray, list[str | None]]:
+        """Arrivals lo..hi as interaction rows (INTERACTION_DTYPE) and their customer
+        numbers: calls and chats carry one."""
         arr = self.arrivals
         qi = arr.queue_index[lo:hi]
         items = np.zeros(hi - lo, dtype=INTERACTION_DTYPE)
@@ -394,7 +415,7 @@ class Simulation:
                                     [langs[x] for x in items["language"][numbered].tolist()])
             for k, number in zip(numbered.tolist(), made, strict=True):
                 numbers[k] = number
-        self.store.add_interaction_array(items, self.floor.languages, numbers)
+        return items, numbers
 
     def finish(self) -> None:
         self.flush()

@@ -78,6 +78,9 @@ class EscalationStore:
 
     # -- complaints and decisions ----------------------------------------------------
 
+    def add_complaints(self, complaints: Sequence[Complaint]) -> list[int]:
+        return self.store.add_complaints(complaints)
+
     def undecided(self) -> list[tuple[int, Complaint]]:
         rows = self._c.execute(
             "SELECT id, raised_ms, category, source, interaction_id, agent_id,"

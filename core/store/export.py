@@ -200,11 +200,14 @@ def export_snapshot(
     force: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
+    audit: Callable[[str, str, str, dict], object] | None = None,
 ) -> ExportReport:
     """Write a snapshot of ``store`` to ``out``. With ``pseudonymize_key`` customer
     numbers become keyed hashes; ``secrets`` never appear anywhere in the file.
     ``progress(step, fraction)`` hears what is being done and how far along (0..1)
-    the whole export is."""
+    the whole export is. ``store`` may be a reader: it is only read, and the export
+    is recorded in the audit trail by ``audit(actor, action, target, detail)``
+    (default: ``store.audit``, which needs the writer)."""
     out = Path(out).expanduser().resolve()
     if out.is_dir():
         raise ExportError(f"{out}: is a folder; give the export a file name such as floor.sqlite.")
@@ -226,7 +229,7 @@ def export_snapshot(
     finally:
         for leftover in (tmp, Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
-    store.audit(
+    (audit or store.audit)(
         actor or os_user(),
         "export",
         str(out),

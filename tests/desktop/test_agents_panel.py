@@ -43,15 +43,16 @@ def _cell(panel, row: int, column: str) -> str:
     return panel.proxy.index(row, COLUMNS.index(column)).data()
 
 
-def test_agents_show_their_floor_state_and_today_s_figures(qtbot, morning) -> None:
+def test_agents_show_their_floor_state_and_today_s_figures(floor_of, qtbot, morning) -> None:
     path, board, batch = morning
     with Store.open(path) as store:
-        window = MainWindow(store, defaults(), None)
+        window = MainWindow(floor_of(store.path), defaults(), None)
         qtbot.addWidget(window)
         window.show()
         window.show_wallboard(board)
         window.tabs.setCurrentWidget(window.agents)
         panel = window.agents
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() == 28, timeout=10_000)
         assert panel.proxy.rowCount() == 28 and panel.count.text() == "28 of 28 agents"
         names = [_cell(panel, r, "Agent") for r in range(28)]
         assert names == sorted(names, key=str.lower)

@@ -18,7 +18,7 @@ from desktop.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, store):
+def window(floor_of, qtbot, store):
     config = defaults()
     config.values["escalation.contacts"] = [{"name": "Manager",
                                              "reach": ["sms:+380501112233"]}]
@@ -32,20 +32,28 @@ def window(qtbot, store):
                   None, "Customer in chat: 'my lawyer will call you'."),
         Complaint(now, ComplaintCategory.WAIT_TIME, ComplaintSource.AGENT, None, 1,
                   "+380931112233", "Waited too long.")])
-    w = MainWindow(store, config, None)
+    w = MainWindow(floor_of(store.path), config, None)
     qtbot.addWidget(w)
     w.show()
     w.inbox.escalator.triage_new(now)
     w.tabs.setCurrentWidget(w.inbox)
-    w.refresh()
+    _settled(qtbot, w, w.refresh)
     return w
+
+
+def _settled(qtbot, w, action=None) -> None:
+    """Do ``action``, then wait until every task it set off has been answered (the
+    window reads and writes off its thread)."""
+    if action is not None:
+        action()
+    qtbot.waitUntil(lambda: not w.tasks.busy, timeout=10_000)
 
 
 def _row(w, cid: int) -> int:
     return next(i for i, r in enumerate(w.inbox.model.rows) if r.complaint_id == cid)
 
 
-def test_the_inbox_shows_verdicts_pages_and_the_count(window) -> None:
+def test_the_inbox_shows_verdicts_pages_and_the_count(qtbot, window) -> None:
     w = window
     assert w.wallboard.complaints.text().strip() == (
         "1 valid complaint not acknowledged · 1 for a senior")
@@ -58,38 +66,39 @@ def test_the_inbox_shows_verdicts_pages_and_the_count(window) -> None:
     bg = Qt.ItemDataRole.BackgroundRole
     assert w.inbox.model.index(_row(w, 1), 0).data(bg) == WANTED
     assert w.inbox.model.index(_row(w, 2), 0).data(bg) == SENIOR
-    w.inbox.select(1)
+    _settled(qtbot, w, lambda: w.inbox.select(1))
     text = w.inbox.detail.toPlainText()
     assert "Page 1 to Manager by sms (+380501112233), urgent: pending" in text
     assert w.inbox.ack_button.isEnabled() and not w.inbox.confirm_button.isEnabled()
 
 
-def test_acknowledge_confirm_and_mark_not_valid_are_recorded(window, monkeypatch) -> None:
+def test_acknowledge_confirm_and_mark_not_valid_are_recorded(qtbot, window,
+                                                            monkeypatch) -> None:
     w = window
-    w.inbox.select(1)
-    w.inbox.ack_button.click()
+    _settled(qtbot, w, lambda: w.inbox.select(1))
+    _settled(qtbot, w, w.inbox.ack_button.click)
     _, by, via = w.inbox.db.acknowledged(1)
     assert (by, via) == (w.inbox.me, "inbox")
     assert w.inbox.model.cells(w.inbox.model.rows[_row(w, 1)])[8].startswith(
         f"{w.inbox.me} (inbox)")
-    w.refresh()
+    _settled(qtbot, w, w.refresh)
     assert w.wallboard.complaints.text().strip() == "1 for a senior"
     assert w.tabs.tabText(w.tabs.indexOf(w.inbox)) == "Escalations"
     # A senior confirms the unidentified one: valid, paged at once.
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Agnieszka", True))
-    w.inbox.select(2)
-    w.inbox.confirm_button.click()
+    _settled(qtbot, w, lambda: w.inbox.select(2))
+    _settled(qtbot, w, w.inbox.confirm_button.click)
     d = w.inbox.db.verdict(2)
     assert d.verdict is Verdict.VALID and d.by == "Agnieszka"
     assert [p.urgency.value for p in w.inbox.db.pages(2)] == ["info", "urgent"]
-    w.refresh()
+    _settled(qtbot, w, w.refresh)
     assert w.wallboard.complaints.text().strip() == "1 valid complaint not acknowledged"
     # The manager decides it is not valid after all: its pages stop.
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("customer withdrew", True))
-    w.inbox.select(2)
-    w.inbox.not_valid_button.click()
+    _settled(qtbot, w, lambda: w.inbox.select(2))
+    _settled(qtbot, w, w.inbox.not_valid_button.click)
     d = w.inbox.db.verdict(2)
     assert d.verdict is Verdict.NOT_VALID and "customer withdrew" in d.reason
     assert {p.state.value for p in w.inbox.db.pages(2)} == {"cancelled"}
-    w.refresh()
+    _settled(qtbot, w, w.refresh)
     assert not w.wallboard.complaints.isVisible()

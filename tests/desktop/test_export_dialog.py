@@ -11,12 +11,12 @@ from core.store import Store
 from desktop.main_window import MainWindow
 
 
-def test_export_from_the_menu_writes_a_file_that_opens(qtbot, populated_store: Store,
+def test_export_from_the_menu_writes_a_file_that_opens(floor_of, qtbot, populated_store: Store,
                                                        tmp_path, monkeypatch) -> None:
     # The pseudonym key is made on first use: keep it in the test's folder.
     monkeypatch.setattr("desktop.export_dialog.default_pseudonym_key_path",
                         lambda: tmp_path / "pseudonym.key")
-    window = MainWindow(populated_store, defaults(), None)
+    window = MainWindow(floor_of(populated_store.path), defaults(), None)
     qtbot.addWidget(window)
     window.show()
     window.export_action.trigger()

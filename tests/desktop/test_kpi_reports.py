@@ -37,15 +37,16 @@ def week(tmp_path_factory):
 
 
 @pytest.fixture
-def reports(qtbot, week):
+def reports(floor_of, qtbot, week):
     db, simulation = week
     config = defaults()
     config.values["floor.timezone"] = TZ
     with Store.open(db) as store:
-        window = MainWindow(store, config, None)
+        window = MainWindow(floor_of(store.path), config, None)
         qtbot.addWidget(window)
         window.show()
         window.tabs.setCurrentWidget(window.reports)
+        qtbot.waitUntil(lambda: window.stats is not None, timeout=10_000)
         yield window.reports, store, simulation
         window.close()
 

@@ -29,14 +29,14 @@ def _today_at(hour: int) -> int:
 
 
 @pytest.fixture
-def running(qtbot, db_path, tmp_path):
+def running(floor_of, qtbot, db_path, tmp_path):
     config_path = tmp_path / "config.toml"
     config_path.write_text('# ours\n[floor]\ntimezone = "Europe/Kyiv"\n')
     config = load_config(config_path)
     with Store.open(db_path) as store:
-        floor = SimulatedFloor(db_path, "normal_day_28", speed=60, clock_ms=_today_at(10),
-                               timezone=TZ)
-        window = MainWindow(store, config, floor)
+        floor = SimulatedFloor(floor_of(db_path), "normal_day_28", speed=60,
+                               clock_ms=_today_at(10), timezone=TZ)
+        window = MainWindow(floor_of(store.path), config, floor)
         qtbot.addWidget(window)
         window.show()
         floor.start()
@@ -49,6 +49,14 @@ def running(qtbot, db_path, tmp_path):
             window.close()
 
 
+def _open_settings(qtbot, window):
+    """File → Settings; the dialog opens once the floor's targets are read."""
+    window.settings_dialog = None
+    window.settings_action.trigger()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None, timeout=10_000)
+    return window.settings_dialog
+
+
 def _phone(window):
     return next(c for c in window.wallboard.latest.channels if c.channel == Channel.PHONE)
 
@@ -58,8 +66,7 @@ def test_saved_settings_are_in_the_file_and_the_wallboard_measures_by_them(
     window, store, config_path = running
     assert window.settings_path == config_path
     assert _phone(window).target_s == 20  # the floor's own
-    window.settings_action.trigger()
-    dialog = window.settings_dialog
+    dialog = _open_settings(qtbot, window)
     phone = dialog.targets[Channel.PHONE]
     assert not phone.set_here.isChecked() and phone.seconds.value() == 20
     assert "each queue's own" in phone.words.text()
@@ -105,8 +112,7 @@ def test_saved_settings_are_in_the_file_and_the_wallboard_measures_by_them(
     assert got == expected != before
 
     # Back to the floor's own: the key leaves the file.
-    window.settings_action.trigger()
-    dialog = window.settings_dialog
+    dialog = _open_settings(qtbot, window)
     assert dialog.targets[Channel.PHONE].set_here.isChecked()
     dialog.targets[Channel.PHONE].set_here.setChecked(False)
     assert dialog.save()
@@ -118,8 +124,7 @@ def test_a_setting_that_would_not_load_is_refused_and_the_file_kept(qtbot,
                                                                     running) -> None:
     window, _, config_path = running
     before = config_path.read_text()
-    window.settings_action.trigger()
-    dialog = window.settings_dialog
+    dialog = _open_settings(qtbot, window)
     dialog.green.setValue(50)
     dialog.amber.setValue(70)
     assert not dialog.save()

@@ -18,13 +18,13 @@ def test_the_picker_lists_the_shipped_scenarios_by_name() -> None:
         "load_1k": "Load, 1000 agents", "normal_day_28": "Normal day, 28 agents"}
 
 
-def test_starting_another_scenario_carries_on_the_same_database(qtbot, db_path) -> None:
+def test_starting_another_scenario_carries_on_the_same_database(floor_of, qtbot, db_path) -> None:
     tz = zoneinfo.ZoneInfo("Europe/Kyiv")
     ten = int(dt.datetime.combine(dt.datetime.now(tz).date(), dt.time(10), tz).timestamp()
               * 1000)
     with Store.open(db_path) as store:
-        first = SimulatedFloor(db_path, "normal_day_28", speed=600, clock_ms=ten)
-        window = MainWindow(store, defaults(), first)
+        first = SimulatedFloor(floor_of(db_path), "normal_day_28", speed=600, clock_ms=ten)
+        window = MainWindow(floor_of(store.path), defaults(), first)
         qtbot.addWidget(window)
         window.show()
         first.start()

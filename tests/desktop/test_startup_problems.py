@@ -54,10 +54,10 @@ def test_a_bad_or_missing_config_starts_on_defaults_and_says_where(tmp_path) -> 
             start.store.close()
 
 
-def test_problems_are_shown_in_a_dialog_and_the_window_stays(qtbot, tmp_path) -> None:
+def test_problems_are_shown_in_a_dialog_and_the_window_stays(floor_of, qtbot, tmp_path) -> None:
     newer = _newer_database(tmp_path / "floor.sqlite")
     start = open_for_app(lambda: load_config(None), lambda config: newer)
-    window = MainWindow(start.store, start.config, None)
+    window = MainWindow(floor_of(start.store.path), start.config, None)
     qtbot.addWidget(window)
     window.show()
     for problem in start.problems:
@@ -71,14 +71,14 @@ def test_problems_are_shown_in_a_dialog_and_the_window_stays(qtbot, tmp_path) ->
     start.store.close()
 
 
-def test_a_scenario_with_an_error_says_which_line_and_the_wallboard_goes_on(
+def test_a_scenario_with_an_error_says_which_line_and_the_wallboard_goes_on(floor_of,
         qtbot, tmp_path) -> None:
     scenario = tmp_path / "broken.toml"
     scenario.write_text('[scenario]\nname = "Broken"\ngenerate_agents = "many"\n')
     db = tmp_path / "floor.sqlite"
     with Store.open(db) as store:
-        floor = SimulatedFloor(db, str(scenario), 60, timezone="Europe/Kyiv")
-        window = MainWindow(store, load_config(None), floor)
+        floor = SimulatedFloor(floor_of(db), str(scenario), 60, timezone="Europe/Kyiv")
+        window = MainWindow(floor_of(store.path), load_config(None), floor)
         qtbot.addWidget(window)
         window.show()
         floor.start()
@@ -95,7 +95,7 @@ def test_a_scenario_with_an_error_says_which_line_and_the_wallboard_goes_on(
             window.close()
 
 
-def test_without_simulation_the_wallboard_follows_another_writer(qtbot, tmp_path) -> None:
+def test_without_simulation_the_wallboard_follows_another_writer(floor_of, qtbot, tmp_path) -> None:
     import dataclasses
 
     from core.config.scenario import load_scenario
@@ -103,8 +103,8 @@ def test_without_simulation_the_wallboard_follows_another_writer(qtbot, tmp_path
 
     db = tmp_path / "floor.sqlite"
     with Store.open(db) as store:
-        floor = SimulatedFloor(db, None, timezone="Europe/Kyiv")
-        window = MainWindow(store, load_config(None), floor)
+        floor = SimulatedFloor(floor_of(db), None, timezone="Europe/Kyiv")
+        window = MainWindow(floor_of(store.path), load_config(None), floor)
         qtbot.addWidget(window)
         window.show()
         floor.start()

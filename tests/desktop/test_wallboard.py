@@ -43,12 +43,13 @@ def _batch(store: Store, view_settings, board):
                         since_ms=board.day_start_ms, until_ms=board.at_ms + 1)
 
 
-def test_the_wallboard_shows_the_kpi_engine_s_numbers_and_pausing_freezes_them(
+def test_the_wallboard_shows_the_kpi_engine_s_numbers_and_pausing_freezes_them(floor_of,
         qtbot, db_path) -> None:
     with Store.open(db_path) as store:
         # Caught up to 10:00, the morning peak, then 120x real time.
-        floor = SimulatedFloor(db_path, "normal_day_28", speed=120, clock_ms=_today_at(10))
-        window = MainWindow(store, defaults(), floor)
+        floor = SimulatedFloor(floor_of(db_path), "normal_day_28", speed=120,
+                               clock_ms=_today_at(10))
+        window = MainWindow(floor_of(store.path), defaults(), floor)
         qtbot.addWidget(window)
         window.show()
         floor.start()
@@ -110,9 +111,9 @@ def morning(tmp_path_factory):
     return path, view.wallboard()
 
 
-def _window(qtbot, path, board) -> MainWindow:
+def _window(floor_of, qtbot, path, board) -> MainWindow:
     store = Store.open(path)
-    window = MainWindow(store, defaults(), None)
+    window = MainWindow(floor_of(store.path), defaults(), None)
     qtbot.addWidget(window)
     window.show()
     window.show_wallboard(board)
@@ -120,9 +121,9 @@ def _window(qtbot, path, board) -> MainWindow:
     return window
 
 
-def test_thresholds_recolour_the_cards(qtbot, morning) -> None:
+def test_thresholds_recolour_the_cards(floor_of, qtbot, morning) -> None:
     path, board = morning
-    window = _window(qtbot, path, board)
+    window = _window(floor_of, qtbot, path, board)
     cards = window.wallboard.cards.cards
     phone = next(c for c in board.channels if c.channel == Channel.PHONE)
     sl = phone.service_level
@@ -137,14 +138,14 @@ def test_thresholds_recolour_the_cards(qtbot, morning) -> None:
     window.close()
 
 
-def test_thresholds_come_from_the_config_file(qtbot, morning, tmp_path) -> None:
+def test_thresholds_come_from_the_config_file(floor_of, qtbot, morning, tmp_path) -> None:
     from core.config import load_config
 
     path, board = morning
     config = tmp_path / "config.toml"
     config.write_text("[wallboard]\nsl_green = 0.99\nsl_amber = 0.98\ntv_page_s = 7\n")
     store = Store.open(path)
-    window = MainWindow(store, load_config(config), None)
+    window = MainWindow(floor_of(store.path), load_config(config), None)
     qtbot.addWidget(window)
     window.show_wallboard(board)
     assert window.thresholds == Thresholds(0.99, 0.98)
@@ -155,9 +156,9 @@ def test_thresholds_come_from_the_config_file(qtbot, morning, tmp_path) -> None:
     store.close()
 
 
-def test_tv_mode_is_full_screen_cycles_pages_and_esc_leaves(qtbot, morning) -> None:
+def test_tv_mode_is_full_screen_cycles_pages_and_esc_leaves(floor_of, qtbot, morning) -> None:
     path, board = morning
-    window = _window(qtbot, path, board)
+    window = _window(floor_of, qtbot, path, board)
     window.tv_action.trigger()  # the menu item; F11 is its shortcut
     tv = window.tv
     assert tv is not None and window.tv_action.isChecked()

@@ -10,6 +10,7 @@ from pathlib import Path
 import apsw
 import pytest
 
+from core.errors import StoreError
 from core.floor.floor import Changes, Floor
 from core.model import Agent
 from core.store import Store
@@ -103,3 +104,16 @@ def test_changes_combine_and_name_themselves() -> None:
     both = Changes(agents=True) | Changes(pages=True)
     assert both.names() == ("agents", "pages")
     assert not Changes() and both
+
+
+def test_a_database_that_cannot_be_opened_is_refused_before_anything_runs(tmp_path) -> None:
+    bad = tmp_path / "not-ours.sqlite"
+    bad.write_bytes(b"\x00garbage" * 100)
+
+    def writers() -> int:
+        return sum(t.name == "floor-writer" for t in threading.enumerate())
+
+    before = writers()
+    with pytest.raises(StoreError, match="not a Floorboard database"):
+        Floor(bad)
+    assert writers() == before  # its thread ended

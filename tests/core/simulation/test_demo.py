@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from core.floor.demo import STOPPED, resume_floor
+from core.floor.floor import Floor
 from core.kpi.batch import KpiSettings
 from core.kpi.contacts import contact_facts
 from core.kpi.incremental import IncrementalKpis
@@ -25,11 +26,11 @@ def _ms(hour: int, minute: int = 0) -> int:
 
 
 def _run(db: Path, now_ms: int) -> tuple[int | None, int]:
-    with Store.open(db) as store:
-        sim = resume_floor(store, "normal_day_28", now_ms)
+    with Floor(db) as floor:
+        sim = resume_floor(floor, "normal_day_28", now_ms)
         sim.run_until(now_ms)
         sim.flush()
-        return store.last_event_ms(), sim.begin_ms
+        return floor.read(lambda s: s.last_event_ms()), sim.begin_ms
 
 
 def test_restarts_carry_on_and_never_repeat_time(tmp_path: Path) -> None:
@@ -58,8 +59,8 @@ def test_a_new_day_starts_at_midnight_whatever_ran_before(tmp_path: Path) -> Non
     db = tmp_path / "floor.sqlite"
     _run(db, _ms(10))
     next_day = _ms(10) + 86_400_000
-    with Store.open(db) as store:
-        sim = resume_floor(store, "normal_day_28", next_day)
+    with Floor(db) as floor:
+        sim = resume_floor(floor, "normal_day_28", next_day)
     assert sim.begin_ms == _ms(0) + 86_400_000
 
 
@@ -71,7 +72,8 @@ def test_a_stopped_run_leaves_nothing_waiting_or_busy(tmp_path: Path) -> None:
         waiting = int(((before.offered_ms >= 0) & (before.how == 0)).sum())
         talking = int(((before.how == 1) & (before.ended_ms < before.resolved_ms)).sum())
         assert waiting + talking > 0  # a floor at 10:00 is busy
-        resume_floor(store, "normal_day_28", _ms(10, 30))  # closes, writes nothing else
+        with Floor(db) as floor:
+            resume_floor(floor, "normal_day_28", _ms(10, 30))  # closes, writes nothing else
         events, details = store.read_columns(), store.load_events()
         closing = events[events["ts_ms"] == last1 + 1]
         assert all(e.detail == STOPPED for e in details if e.ts_ms == last1 + 1)
