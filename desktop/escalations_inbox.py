@@ -4,9 +4,7 @@ acknowledge, confirm as a senior, or mark not valid. Every action is recorded.""
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
-import zoneinfo
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import format_local, now_ms, zone
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
 from core.store import Store
@@ -52,7 +51,7 @@ class InboxModel(ColumnsModel):
     def __init__(self, timezone: str) -> None:
         super().__init__()
         self.rows: list[InboxRow] = []
-        self.tz = zoneinfo.ZoneInfo(timezone)
+        self.tz = zone(timezone)
 
     def set_rows(self, rows: list[InboxRow]) -> None:
         self.beginResetModel()
@@ -63,8 +62,7 @@ class InboxModel(ColumnsModel):
         return len(self.rows)
 
     def _when(self, ms: int | None) -> str:
-        return "–" if ms is None else dt.datetime.fromtimestamp(ms / 1000, self.tz).strftime(
-            "%d %b %H:%M")
+        return "–" if ms is None else format_local(ms, self.tz, "%d %b %H:%M")
 
     def cells(self, r: InboxRow) -> tuple[str, ...]:
         acked = ("–" if r.acked_ms is None else
@@ -185,7 +183,7 @@ class EscalationsInbox(QWidget):
         self.detail.setPlainText("\n".join(lines))
 
     def _now(self) -> int:
-        return int(dt.datetime.now().timestamp() * 1000)
+        return now_ms()
 
     def acknowledge(self) -> None:
         cid = self.current()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import at_wall_clock, local_day, now_ms, to_local, zone
 from core.kpi.flagged_report import FlaggedReport, flagged_report
 from core.kpi.intervals import INTERVALS
 from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
@@ -151,7 +151,7 @@ class KpiReportsPanel(QWidget):
         super().__init__()
         self._targets = dict(targets or {})
         self._store, self._db = store, store.path
-        self._tz, self._region = zoneinfo.ZoneInfo(timezone), region
+        self._tz, self._region = zone(timezone), region
         self._pool = QThreadPool(self)
         self._relay = _Relay(self)
         self._relay.done.connect(self._arrived)
@@ -242,15 +242,13 @@ class KpiReportsPanel(QWidget):
     def set_timezone(self, timezone: str) -> None:
         # Called with every floor snapshot (4 a second): only a change costs anything.
         if timezone != self._tz.key:
-            self._tz = zoneinfo.ZoneInfo(timezone)
+            self._tz = zone(timezone)
 
     def _floor_today(self) -> dt.date:
         """The floor's today: the day of the last stored event (a simulated floor's
         clock runs ahead of the wall clock), else the wall clock's."""
         span = self._store.time_span()
-        at = (dt.datetime.fromtimestamp(span[1] / 1000, self._tz) if span
-              else dt.datetime.now(self._tz))
-        return at.date()
+        return local_day(span[1] if span else now_ms(), self._tz)
 
     def set_days(self, back: int, days: int) -> None:
         """``days`` whole days of the floor's clock ending ``back`` days before today's end."""
@@ -271,8 +269,7 @@ class KpiReportsPanel(QWidget):
 
     def _range_ms(self) -> tuple[int, int]:
         def ms(edit: QDateTimeEdit) -> int:
-            local = edit.dateTime().toPython().replace(tzinfo=self._tz)
-            return int(local.timestamp() * 1000)
+            return at_wall_clock(edit.dateTime().toPython(), self._tz)
         return ms(self.since), ms(self.until)
 
     # -- running ------------------------------------------------------------------
@@ -343,8 +340,8 @@ class KpiReportsPanel(QWidget):
         self.table.resizeColumnsToContents()
         self._show_contacts(-1, [])
         self.export_button.setEnabled(bool(report.rows))
-        since = dt.datetime.fromtimestamp(report.since_ms / 1000, self._tz)
-        until = dt.datetime.fromtimestamp(report.until_ms / 1000, self._tz)
+        since = to_local(report.since_ms, self._tz)
+        until = to_local(report.until_ms, self._tz)
         flagged = sum(1 for r in report.rows if r.get("flags"))
         self.status.setText(
             (f"{len(report.rows)} rows, {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} "

@@ -3,8 +3,6 @@ embedded database it all reads from."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import to_local, zone
 from core.config import Config, channel_targets_s
 from core.escalation.configured import policy_from_config
 from core.model import Channel
@@ -56,7 +55,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._store = store
         self._simulation = simulation
-        self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
+        self._tz = zone(config.get("floor.timezone"))
         self._name = config.get("floor.name")
         self._config = config
         self.thresholds = Thresholds(green=float(config.get("wallboard.sl_green")),
@@ -182,13 +181,13 @@ class MainWindow(QMainWindow):
     def show_floor(self, snap: FloorSnapshot) -> None:
         self.last_floor = snap
         # One clock on screen: the floor's time zone.
-        self._tz = zoneinfo.ZoneInfo(snap.timezone)
+        self._tz = zone(snap.timezone)
         self.reports.set_timezone(snap.timezone)
         if self.speed_box.findData(snap.speed) < 0:
             self.speed_box.addItem(f"{snap.speed:g}× faster", snap.speed)
         with QSignalBlocker(self.speed_box):
             self.speed_box.setCurrentIndex(self.speed_box.findData(snap.speed))
-        when = dt.datetime.fromtimestamp(snap.sim_time_ms / 1000, self._tz)
+        when = to_local(snap.sim_time_ms, self._tz)
         state = "paused" if snap.paused else (
             "real time" if snap.speed == 1 else f"{snap.speed:g}× faster")
         self.sim_status.setText(
@@ -354,6 +353,6 @@ class MainWindow(QMainWindow):
         if s.last_ts_ms is None:
             self.fields["last"].setText("none yet")
         else:
-            when = dt.datetime.fromtimestamp(s.last_ts_ms / 1000, self._tz)
+            when = to_local(s.last_ts_ms, self._tz)
             self.fields["last"].setText(when.strftime("%Y-%m-%d %H:%M:%S %Z"))
         self.fields["floor"].setText(f"{s.agents} / {s.queues} / {s.interactions}")

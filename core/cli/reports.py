@@ -8,12 +8,10 @@ nothing). Money is in currency units with two decimals (a JSON number)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import sys
 import textwrap
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from core.clock import format_local, parse_local
 from core.errors import ConfigError
 from core.kpi.batch import DIMENSIONS, INTERVALS
 from core.kpi.calls import CallSettings, call_report
@@ -62,13 +61,10 @@ EXAMPLES = 5
 def parse_moment(text: str, timezone: str, what: str) -> int:
     """'2026-11-02' or '2026-11-02T14:00' on the floor's clock, as UTC ms."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        return parse_local(text, timezone)
     except ValueError:
         raise ConfigError(f"--{what} {text!r}: give a date (2026-11-02) or a date and "
                           "time (2026-11-02T14:00)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return int(moment.timestamp() * 1000)
 
 
 def parse_by(text: str) -> tuple[str, ...]:
@@ -109,8 +105,7 @@ def store_range(store: Store, since: str | None, until: str | None, timezone: st
 
 
 def _local(ms: int, timezone: str) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, zoneinfo.ZoneInfo(timezone)).strftime(
-        "%Y-%m-%d %H:%M")
+    return format_local(ms, timezone, "%Y-%m-%d %H:%M")
 
 
 @dataclass

@@ -26,15 +26,14 @@ There is no --force for the same reason.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from core.clock import format_local, to_utc
 from core.errors import IngestError
 from core.ingest.anonymous_bank import (
     TIMEZONE,
@@ -84,12 +83,11 @@ def file_sha256(path: Path) -> str:
 
 
 def _local(ms: int, timezone: str) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, zoneinfo.ZoneInfo(timezone)).strftime(
-        "%Y-%m-%d %H:%M:%S")
+    return format_local(ms, timezone)
 
 
 def _utc(ms: int) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return to_utc(ms).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _refuse_earlier(store: Store, path: Path, sha256: str,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.agent_states import agent_timeline
 from core.kpi.lookups import find as _find
 from core.kpi.lookups import first_rows as _first_rows
@@ -27,7 +28,7 @@ from core.store import Store
 
 #: Events read before the range: calls accepted in it may have been queued earlier
 #: (outbound dials wait hours), and the agents' states then. A shift is under a day.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 
 _VOICE = np.array(sorted(int(c) for c in VOICE_CHANNELS), dtype=np.int64)
 _E164 = re.compile(r"^\+\d+$")

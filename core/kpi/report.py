@@ -4,10 +4,8 @@ in words."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.clock import DAY_MS, HOUR_MS, format_local, wall_clock, zone
 from core.config.floor import load_floor
 from core.config.scenario import SCENARIO_DIR, load_scenario
 from core.errors import ConfigError
@@ -33,12 +32,12 @@ from core_ext import kpi_layout
 
 #: A contact resolved in the range may have been offered up to this long before it
 #: (an e-mail answered after days): events that far back are read too.
-LOOKBACK_MS = 7 * 86_400_000
+LOOKBACK_MS = 7 * DAY_MS
 #: A conversation that ends just before the range's end has its after-call work
 #: measured up to the agent's next state, which may come after it: events this long
 #: after the end are read too, so that a day's report is the same whether asked for
 #: alone or as part of a week. A wrap-up longer than this is not counted.
-LOOKAHEAD_MS = 3_600_000
+LOOKAHEAD_MS = HOUR_MS
 
 #: The agent-state times of a KPI row, in seconds: (row key, KpiTable measure).
 STATE_TIMES = (("logged_in_s", "logged_in_ms"), ("available_s", "available_ms"),
@@ -123,7 +122,7 @@ def _num(x: float, digits: int) -> float | None:
 
 def _local_text(local_ms: int, fmt: str) -> str:
     """Local wall-clock ms since 1970-01-01 (the engines' interval starts) as text."""
-    return (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=local_ms)).strftime(fmt)
+    return wall_clock(local_ms).strftime(fmt)
 
 
 def display_rows(table: KpiTable, settings: KpiSettings, store: Store) -> list[dict]:
@@ -198,14 +197,13 @@ def drill_down_rows(store: Store, found: ReportFacts, contacts: RowContacts
     f, settings = found.facts, found.settings
     queue_name = {q: name for q, name, *_ in store.queue_rows()}
     agent_name = {a: name for a, name, *_ in store.agent_rows()}
-    tz = zoneinfo.ZoneInfo(settings.timezone)
+    tz = zone(settings.timezone)
     ix = contacts.index
     ids = f.interaction_id[ix].tolist()
     numbers = store.customer_numbers(ids)
 
     def at(ms: int) -> str | None:
-        return (None if ms < 0 else
-                dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S"))
+        return None if ms < 0 else format_local(ms, tz)
 
     def seconds(ms: int) -> float | None:
         return None if ms < 0 else round(ms / 1000, 1)
@@ -381,7 +379,7 @@ def call_rows(report: CallReport, store: Store) -> list[dict[str, object]]:
         team, shift = team_shift.get(aid, ("", ""))
         rows.append({
             "agent": name(aid), "team": team, "shift": shift,
-            "logged_in_h": round(int(t.logged_in_ms[i]) / 3_600_000, 2),
+            "logged_in_h": round(int(t.logged_in_ms[i]) / HOUR_MS, 2),
             "calls": int(t.calls[i]), "inbound": int(t.inbound[i]),
             "outbound": int(t.outbound[i]),
             "inbound_outbound_ratio": _num(ratio[i], 2),
@@ -500,9 +498,8 @@ def missed_totals(missed: MissedCalls) -> dict[str, int]:
 def missed_call_rows(missed: MissedCalls, store: Store) -> list[dict[str, object]]:
     """Each missed call with the evidence for its cause."""
     queue_name = {q: name for q, name, *_ in store.queue_rows()}
-    tz = zoneinfo.ZoneInfo(missed.settings.timezone)
-    at = [dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S")
-          for ms in missed.missed_ms.tolist()]
+    tz = zone(missed.settings.timezone)
+    at = [format_local(ms, tz) for ms in missed.missed_ms.tolist()]
     return [{
         "interaction": int(missed.interaction_id[i]), "missed_at": at[i],
         "how": _HOW[EventKind(int(missed.how[i]))],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.calls import Interactions, client_numbers
 from core.kpi.lookups import find as _find
 from core.kpi.lookups import first_rows as _firsts
@@ -27,10 +28,10 @@ from core.store import Store
 
 #: Events read before the range: a conversation ending in it may have been answered
 #: long before (a chat runs for up to hours); a day holds any of them.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 #: Sales rows read either side of the range: a sale is recorded about when its
 #: conversation ends, not necessarily at the same millisecond.
-SALE_MARGIN_MS = 86_400_000
+SALE_MARGIN_MS = DAY_MS
 
 GROUPINGS = ("agent", "team", "shift", "language", "queue")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 import apsw
 import numpy as np
 
+from core.clock import now_ms
 from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
@@ -69,10 +69,6 @@ def _insert_values_sql(rows: int) -> str:
 def _insert_interactions_sql(rows: int) -> str:
     return (f"INSERT INTO interactions ({_INTERACTION_COLUMNS}) VALUES "
             + ",".join(["(?,?,?,?,?,?,?,?,?)"] * rows))
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def _detail_json(detail: Mapping[str, Any] | None) -> str | None:
@@ -561,7 +557,7 @@ class Store:
         with self._conn:
             self._conn.execute(
                 "INSERT INTO audit (ts_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                (_now_ms() if ts_ms is None else ts_ms, actor, action, subject,
+                (now_ms() if ts_ms is None else ts_ms, actor, action, subject,
                  _detail_json(detail)),
             )
             return self._conn.last_insert_rowid()

@@ -10,9 +10,10 @@ import zoneinfo
 
 import pytest
 
+from core.clock import MINUTE_MS
 from core.config.escalation import parse_contacts
 from core.escalation.escalator import Escalator
-from core.escalation.policy import MINUTE_MS, EscalationPolicy
+from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageRules
 from core.model import (
     Agent,
