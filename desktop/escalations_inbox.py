@@ -26,7 +26,7 @@ from core.clock import format_local, now_ms, zone
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
 from core.store import Store
-from core.store.escalation import EscalationStore, InboxRow
+from core.store.escalation import EscalationStore, InboxRow, OpenCounts
 from desktop.table_model import ColumnsModel, Index
 
 COLUMNS = ("#", "Raised", "Category", "Customer", "Agent", "Verdict", "Why", "Pages",
@@ -96,8 +96,8 @@ class EscalationsInbox(QWidget):
         self.escalator = Escalator(store, policy, region)
         self.db: EscalationStore = self.escalator.db
         self.me = getpass.getuser()
-        #: (valid complaints nobody acknowledged, waiting for a senior) at the last refresh.
-        self.counts = (0, 0)
+        #: What waits for someone, at the last refresh.
+        self.counts = OpenCounts(0, 0)
         self.model = InboxModel(timezone)
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -142,9 +142,10 @@ class EscalationsInbox(QWidget):
             self.table.resizeColumnsToContents()
         if chosen is not None:
             self.select(chosen)
-        self.counts = valid, senior = self.db.open_counts()
-        self.summary.setText(f"{valid} valid complaint{'s' if valid != 1 else ''} not "
-                             f"acknowledged; {senior} waiting for a senior's word")
+        self.counts = counts = self.db.open_counts()
+        self.summary.setText(f"{counts.valid} valid complaint{'s' if counts.valid != 1 else ''}"
+                             f" not acknowledged; {counts.needs_senior} waiting for a senior's"
+                             " word")
         self._show_detail()
 
     def select(self, complaint_id: int) -> None:
@@ -178,8 +179,8 @@ class EscalationsInbox(QWidget):
         for p in self.db.pages(r.complaint_id):
             lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "
                          f"({p.address}), {p.urgency.value}: {p.state.value}")
-            for at, outcome, detail in self.db.attempts(p.id):
-                lines.append(f"    {self.model._when(at)}  {outcome}  {detail}")
+            for a in self.db.attempts(p.id):
+                lines.append(f"    {self.model._when(a.at_ms)}  {a.outcome}  {a.detail}")
         self.detail.setPlainText("\n".join(lines))
 
     def _now(self) -> int:

@@ -248,7 +248,7 @@ class KpiReportsPanel(QWidget):
         """The floor's today: the day of the last stored event (a simulated floor's
         clock runs ahead of the wall clock), else the wall clock's."""
         span = self._store.time_span()
-        return local_day(span[1] if span else now_ms(), self._tz)
+        return local_day(span.last_ms if span else now_ms(), self._tz)
 
     def set_days(self, back: int, days: int) -> None:
         """``days`` whole days of the floor's clock ending ``back`` days before today's end."""

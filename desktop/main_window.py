@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         # The floor's own target per channel: the most common of its queues'.
         floor: dict[Channel, int] = {}
-        counts = Counter((Channel(ch), sla) for _, _, ch, _, sla in self._store.queue_rows())
+        counts = Counter((Channel(q.channel), q.sla_target_s) for q in self._store.queue_rows())
         for (ch, sla), _ in counts.most_common():
             floor.setdefault(ch, sla)
         self.settings_dialog = SettingsDialog(self._config, self.settings_path, floor, self)
@@ -337,14 +337,14 @@ class MainWindow(QMainWindow):
         self.show_stats(self._store.stats())
         if self.tabs.currentWidget() is self.inbox:
             self.inbox.refresh()  # counts them too
-            valid, senior = self.inbox.counts
+            counts = self.inbox.counts
         else:
-            valid, senior = self.inbox.db.open_counts()
-        self.wallboard.show_complaints(valid, senior)
+            counts = self.inbox.db.open_counts()
+        self.wallboard.show_complaints(counts.valid, counts.needs_senior)
         if self.tv is not None:
-            self.tv.board.show_complaints(valid, senior)
+            self.tv.board.show_complaints(counts.valid, counts.needs_senior)
         self.tabs.setTabText(self.tabs.indexOf(self.inbox),
-                             f"Escalations ({valid})" if valid else "Escalations")
+                             f"Escalations ({counts.valid})" if counts.valid else "Escalations")
 
     def show_stats(self, s: StoreStats) -> None:
         self.fields["path"].setText(str(s.path))

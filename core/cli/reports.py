@@ -93,14 +93,14 @@ def store_range(store: Store, since: str | None, until: str | None, timezone: st
     span = store.time_span()
     if span is None and (since_ms is None or until_ms is None):
         return None
-    lo = span[0] if since_ms is None else since_ms
-    hi = span[1] + 1 if until_ms is None else until_ms
+    lo = span.first_ms if since_ms is None else since_ms
+    hi = span.last_ms + 1 if until_ms is None else until_ms
     if lo >= hi:
         if since_ms is not None:
             raise ConfigError(f"--from {since}: the database's last event is before it, "
-                              f"at {_local(span[1], timezone)}")
+                              f"at {_local(span.last_ms, timezone)}")
         raise ConfigError(f"--to {until}: the database's first event is after it, at "
-                          f"{_local(span[0], timezone)}")
+                          f"{_local(span.first_ms, timezone)}")
     return lo, hi
 
 

@@ -63,7 +63,8 @@ class Escalator:
         """Decide every complaint not yet decided, in the order raised (so that the
         first of a flood is the one that pages); each decision with its first page."""
         out = []
-        for cid, c in self.db.undecided():
+        for stored in self.db.undecided():
+            cid, c = stored.id, stored.complaint
             d = triage(cid, c, self.facts(cid, c), self.policy.rules, now_ms)
             self.db.decide(d, self._first_pages(cid, c, d, now_ms))
             out.append(d)

@@ -165,7 +165,7 @@ def import_bank_file(store: Store, path: Path | str, *, actor: str | None = None
 def _queue_ids(store: Store, queues: list[Queue]) -> tuple[np.ndarray, list[Queue]]:
     """The store's id for each of the reader's queue ids (an array indexed by it), and
     the queues to add."""
-    existing = {name: qid for qid, name, *_ in store.queue_rows()}
+    existing = {q.name: q.id for q in store.queue_rows()}
     next_id = max(existing.values(), default=0) + 1
     ids = np.full(max(q.id for q in queues) + 1, NONE, dtype=np.int64)
     new = []
@@ -183,8 +183,8 @@ def _agent_ids(store: Store, names: list[str]) -> tuple[np.ndarray, list[Agent]]
     """The store's id for each of the reader's agent ids (agent i + 1 is names[i];
     index 0 unused), and the agents to add."""
     rows = store.agent_rows()
-    existing = {name: aid for aid, name, team, _ in rows if team == TEAM}
-    next_id = max((aid for aid, *_ in rows), default=0) + 1
+    existing = {a.name: a.id for a in rows if a.team == TEAM}
+    next_id = max((a.id for a in rows), default=0) + 1
     ids = np.full(len(names) + 1, NONE, dtype=np.int64)
     new = []
     for i, name in enumerate(names, start=1):

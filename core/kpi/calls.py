@@ -360,8 +360,7 @@ def call_analytics(events: np.ndarray, interactions: Interactions, agents: Seque
 def agents_of_store(store: Store) -> list[Agent]:
     """The stored agents with team and shift (the store keeps no skills here: pass
     the floor's agents to compare by skills too)."""
-    return [Agent(aid, name, (), (), {}, shift, team=team)
-            for aid, name, team, shift in store.agent_rows()]
+    return [Agent(a.id, a.name, (), (), {}, a.shift, team=a.team) for a in store.agent_rows()]
 
 
 def call_report(store: Store, since_ms: int, until_ms: int,

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import apsw
 
 from core.model import Complaint, ComplaintCategory, ComplaintSource
-from core.model.escalation import Decision, Page, PageChannel, PageState, Urgency, Verdict
-from core.store.store import Store
+from core.model.escalation import (
+    Acknowledgement,
+    Decision,
+    Page,
+    PageAttempt,
+    PageChannel,
+    PageState,
+    Urgency,
+    Verdict,
+)
+from core.store.store import Store, StoredComplaint
 
 #: A complaint's verdict: its latest decision (c: the complaints row).
 _VERDICT = ("(SELECT verdict FROM complaint_decisions d WHERE d.complaint_id = c.id"
@@ -39,6 +49,14 @@ class PageDraft:
     def dedup_key(self) -> str:
         # One page per complaint and step, whoever writes it and however often.
         return f"complaint:{self.complaint_id}:step:{self.step}"
+
+
+class OpenCounts(NamedTuple):
+    """What waits for someone: valid complaints nobody acknowledged, and complaints
+    waiting for a senior."""
+
+    valid: int
+    needs_senior: int
 
 
 @dataclass(frozen=True)
@@ -78,13 +96,14 @@ class EscalationStore:
 
     # -- complaints and decisions ----------------------------------------------------
 
-    def undecided(self) -> list[tuple[int, Complaint]]:
+    def undecided(self) -> list[StoredComplaint]:
         rows = self._c.execute(
             "SELECT id, raised_ms, category, source, interaction_id, agent_id,"
             " customer_number, note FROM complaints c WHERE NOT EXISTS"
             " (SELECT 1 FROM complaint_decisions d WHERE d.complaint_id = c.id) ORDER BY id")
-        return [(r[0], Complaint(r[1], ComplaintCategory(r[2]), ComplaintSource(r[3]),
-                                 r[4], r[5], r[6], r[7])) for r in rows]
+        return [StoredComplaint(r[0], Complaint(r[1], ComplaintCategory(r[2]),
+                                                ComplaintSource(r[3]), r[4], r[5], r[6], r[7]))
+                for r in rows]
 
     def complaint(self, complaint_id: int) -> Complaint:
         r = self._c.execute(
@@ -237,9 +256,10 @@ class EscalationStore:
                 self._c.execute(f"UPDATE pages SET {', '.join(sets)} WHERE id = ?",
                                 (*args, page_id))
 
-    def attempts(self, page_id: int) -> list[tuple[int, str, str]]:
-        return self._c.execute("SELECT at_ms, outcome, detail FROM page_attempts"
-                               " WHERE page_id = ? ORDER BY id", (page_id,)).fetchall()
+    def attempts(self, page_id: int) -> list[PageAttempt]:
+        return [PageAttempt(*r) for r in self._c.execute(
+            "SELECT at_ms, outcome, detail FROM page_attempts WHERE page_id = ? ORDER BY id",
+            (page_id,))]
 
     # -- acknowledgement ------------------------------------------------------------
 
@@ -256,9 +276,10 @@ class EscalationStore:
                             " AND state = 'pending'", (complaint_id,))
         return True
 
-    def acknowledged(self, complaint_id: int) -> tuple[int, str, str] | None:
-        return self._c.execute("SELECT at_ms, by, via FROM acknowledgements"
-                               " WHERE complaint_id = ?", (complaint_id,)).fetchone()
+    def acknowledged(self, complaint_id: int) -> Acknowledgement | None:
+        r = self._c.execute("SELECT at_ms, by, via FROM acknowledgements"
+                            " WHERE complaint_id = ?", (complaint_id,)).fetchone()
+        return None if r is None else Acknowledgement(*r)
 
     def complaint_of_code(self, code: str) -> int | None:
         return self._c.execute("SELECT complaint_id FROM pages WHERE ack_code = ?"
@@ -293,14 +314,13 @@ class EscalationStore:
             " ORDER BY c.id DESC LIMIT ?", (limit,))
         return [InboxRow(*r) for r in rows]
 
-    def open_counts(self) -> tuple[int, int]:
-        """(valid complaints nobody acknowledged, complaints waiting for a senior)."""
+    def open_counts(self) -> OpenCounts:
         # One pass, counted in SQL: the window asks every second.
         valid, senior = self._c.execute(
             f"SELECT coalesce(sum(v = 'valid' AND {_NOT_ACKED}), 0),"
             f" coalesce(sum(v = 'needs_senior'), 0)"
             f" FROM (SELECT c.id, {_VERDICT} AS v FROM complaints c) AS c").fetchone()
-        return valid, senior
+        return OpenCounts(valid, senior)
 
     def agent_name(self, agent_id: int | None) -> str | None:
         if agent_id is None:

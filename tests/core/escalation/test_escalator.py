@@ -24,7 +24,14 @@ from core.model import (
     Direction,
     Interaction,
 )
-from core.model.escalation import PageChannel, PageState, Urgency, Verdict
+from core.model.escalation import (
+    Acknowledgement,
+    PageAttempt,
+    PageChannel,
+    PageState,
+    Urgency,
+    Verdict,
+)
 from core.store.escalation import EscalationStore
 
 TZ = "Europe/Kyiv"
@@ -153,7 +160,7 @@ def test_unacknowledged_pages_go_up_the_chain_until_acknowledged(floor) -> None:
     code = esc.db.pages(cid)[0].ack_code
     assert {p.ack_code for p in esc.db.pages(cid)} == {code}
     assert esc.acknowledge_code(f"ok {code.lower()}", "0501112233", t) == cid
-    assert esc.db.acknowledged(cid) == (t, "Manager", "sms")
+    assert esc.db.acknowledged(cid) == Acknowledgement(at_ms=t, by="Manager", via="sms")
     assert esc.db.pages(cid)[-1].state is PageState.CANCELLED
     assert esc.advance(t + 60 * MINUTE_MS) == [] and esc.db.due(t + 60 * MINUTE_MS) == []
     assert esc.acknowledge_code("XXXX", MANAGER, t) is None
@@ -170,8 +177,8 @@ def test_a_way_that_failed_for_good_gives_way_to_the_next(floor) -> None:
     page = next(p for p in esc.db.pages(cid) if p.id == new)
     assert (page.contact, page.channel, page.address) == ("Manager", PageChannel.NTFY,
                                                          "fb-manager")
-    assert esc.db.attempts(sms.id) == [(_at(10, 6), "failed",
-                                        "403 Forbidden: wrong password")]
+    assert esc.db.attempts(sms.id) == [PageAttempt(_at(10, 6), "failed",
+                                                   "403 Forbidden: wrong password")]
 
 
 def test_marked_not_valid_cancels_what_waits(floor) -> None:
