@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
 from core.clock import format_local, now_ms, zone
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
+from core.model.escalation import Verdict
 from core.store import Store
 from core.store.escalation import EscalationStore, InboxRow, OpenCounts
 from desktop.table_model import ColumnsModel, Index
 
 COLUMNS = ("#", "Raised", "Category", "Customer", "Agent", "Verdict", "Why", "Pages",
            "Acknowledged")
-VERDICT_WORDS = {"valid": "valid", "not_valid": "not valid", "needs_senior": "needs a senior",
-                 None: "not triaged yet"}
+VERDICT_WORDS = {Verdict.VALID: "valid", Verdict.NOT_VALID: "not valid",
+                 Verdict.NEEDS_SENIOR: "needs a senior", None: "not triaged yet"}
 #: Rows that want the manager: a valid complaint nobody acknowledged, and one for a senior.
 WANTED = QColor("#ffcdd2")
 SENIOR = QColor("#fff3c4")
@@ -68,8 +69,8 @@ class InboxModel(ColumnsModel):
         acked = ("–" if r.acked_ms is None else
                  f"{r.acked_by} ({r.acked_via}), {self._when(r.acked_ms)}")
         return (str(r.complaint_id), self._when(r.raised_ms),
-                (r.category or "").lower().replace("_", " "), r.customer or "–",
-                r.agent or "–", VERDICT_WORDS.get(r.verdict, r.verdict or ""),
+                r.category.name.lower().replace("_", " "), r.customer or "–",
+                r.agent or "–", VERDICT_WORDS[r.verdict],
                 r.reason or "", _pages(r), acked)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,9 +83,9 @@ class InboxModel(ColumnsModel):
             return (r.complaint_id if index.column() == 0 else
                     r.raised_ms if index.column() == 1 else self.cells(r)[index.column()])
         if role == Qt.ItemDataRole.BackgroundRole:
-            if r.verdict == "valid" and r.acked_ms is None:
+            if r.verdict is Verdict.VALID and r.acked_ms is None:
                 return WANTED
-            if r.verdict == "needs_senior":
+            if r.verdict is Verdict.NEEDS_SENIOR:
                 return SENIOR
         return None
 
@@ -168,13 +169,13 @@ class EscalationsInbox(QWidget):
         if r is None:
             self.detail.setPlainText("Choose a complaint to see its pages and delivery.")
             return
-        self.ack_button.setEnabled(r.acked_ms is None and r.verdict == "valid")
-        self.confirm_button.setEnabled(r.verdict in ("needs_senior", "not_valid"))
-        self.not_valid_button.setEnabled(r.verdict != "not_valid")
+        self.ack_button.setEnabled(r.acked_ms is None and r.verdict is Verdict.VALID)
+        self.confirm_button.setEnabled(r.verdict in (Verdict.NEEDS_SENIOR, Verdict.NOT_VALID))
+        self.not_valid_button.setEnabled(r.verdict is not Verdict.NOT_VALID)
         lines = [f"Complaint {r.complaint_id}: {self.model.cells(r)[2]}, raised by "
-                 f"{r.source} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
+                 f"{r.source.value} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
                  f"Note: {r.note or '–'}",
-                 f"Verdict: {VERDICT_WORDS.get(r.verdict)}, by {r.decided_by or '–'}: "
+                 f"Verdict: {VERDICT_WORDS[r.verdict]}, by {r.decided_by or '–'}: "
                  f"{r.reason or ''}", ""]
         for p in self.db.pages(r.complaint_id):
             lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "

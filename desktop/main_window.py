@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         # The floor's own target per channel: the most common of its queues'.
         floor: dict[Channel, int] = {}
-        counts = Counter((Channel(q.channel), q.sla_target_s) for q in self._store.queue_rows())
+        counts = Counter((q.channel, q.sla_target_s) for q in self._store.queue_rows())
         for (ch, sla), _ in counts.most_common():
             floor.setdefault(ch, sla)
         self.settings_dialog = SettingsDialog(self._config, self.settings_path, floor, self)

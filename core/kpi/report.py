@@ -252,7 +252,7 @@ class FloorSource:
 
 def _floor_rows(floor: FloorPolicy) -> tuple[set[QueueRow], set[AgentRow]]:
     """The floor's queues and agents as the store keeps them (queue_rows, agent_rows)."""
-    return ({QueueRow(qp.queue.id, qp.queue.name, int(qp.queue.channel), qp.queue.language,
+    return ({QueueRow(qp.queue.id, qp.queue.name, qp.queue.channel, qp.queue.language,
                       qp.queue.sla_target_s) for qp in floor.queues},
             {AgentRow(a.id, a.name, a.team, a.shift) for a in floor.agents})
 

@@ -63,12 +63,12 @@ class OpenCounts(NamedTuple):
 class InboxRow:
     complaint_id: int
     raised_ms: int
-    category: str
-    source: str
+    category: ComplaintCategory
+    source: ComplaintSource
     customer: str | None
     agent: str | None
     note: str
-    verdict: str | None  # None: not triaged yet
+    verdict: Verdict | None  # None: not triaged yet
     reason: str | None
     decided_by: str | None
     pages: int
@@ -295,7 +295,7 @@ class EscalationStore:
         """The latest complaints (newest first) with their verdict, pages and
         acknowledgement, for the desktop inbox."""
         rows = self._c.execute(
-            "SELECT c.id, c.raised_ms, k.name, c.source, c.customer_number, a.name, c.note,"
+            "SELECT c.id, c.raised_ms, c.category, c.source, c.customer_number, a.name, c.note,"
             " d.verdict, d.reason, d.decided_by,"
             " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id),"
             " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id"
@@ -306,13 +306,17 @@ class EscalationStore:
             "   AND p.last_error != '' ORDER BY p.id DESC LIMIT 1),"
             " ack.at_ms, ack.by, ack.via"
             " FROM complaints c"
-            " LEFT JOIN complaint_categories k ON k.code = c.category"
             " LEFT JOIN agents a ON a.id = c.agent_id"
             " LEFT JOIN complaint_decisions d ON d.id = (SELECT max(id) FROM"
             "   complaint_decisions x WHERE x.complaint_id = c.id)"
             " LEFT JOIN acknowledgements ack ON ack.complaint_id = c.id"
             " ORDER BY c.id DESC LIMIT ?", (limit,))
-        return [InboxRow(*r) for r in rows]
+        # The columns become the enums here: callers never compare the stored words.
+        return [InboxRow(cid, raised, ComplaintCategory(category), ComplaintSource(source),
+                         customer, agent, note, None if verdict is None else Verdict(verdict),
+                         *rest)
+                for cid, raised, category, source, customer, agent, note, verdict, *rest
+                in rows]
 
     def open_counts(self) -> OpenCounts:
         # One pass, counted in SQL: the window asks every second.

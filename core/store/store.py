@@ -94,7 +94,7 @@ class QueueRow(NamedTuple):
 
     id: int
     name: str
-    channel: int
+    channel: Channel
     language: str
     sla_target_s: int
 
@@ -389,8 +389,9 @@ class Store:
 
     def queue_rows(self) -> list[QueueRow]:
         """Every queue, in id order."""
-        return [QueueRow(*r) for r in self._conn.execute(
-            "SELECT id, name, channel, language, sla_target_s FROM queues ORDER BY id")]
+        return [QueueRow(q, name, Channel(ch), lang, sla) for q, name, ch, lang, sla in
+                self._conn.execute("SELECT id, name, channel, language, sla_target_s"
+                                   " FROM queues ORDER BY id")]
 
     def agent_rows(self) -> list[AgentRow]:
         """Every agent, in id order."""

@@ -239,7 +239,7 @@ def floor_view_from_store(store: Store, timezone: str,
     languages = store.agent_languages()
     target = queue_targets_s(store, targets)
     return FloorView(
-        [QueueInfo(q.id, Channel(q.channel), q.language, target[q.id])
+        [QueueInfo(q.id, q.channel, q.language, target[q.id])
          for q in store.queue_rows()],
         [AgentInfo(a.id, a.name, languages.get(a.id, ())) for a in store.agent_rows()],
         timezone)

@@ -182,6 +182,12 @@ def test_stats_and_audit(populated_store: Store) -> None:
         "manager", "toggle", "playbook.sms", {"on": True})
 
 
+def test_queue_rows_give_channels(populated_store: Store) -> None:
+    rows = populated_store.queue_rows()
+    assert rows and all(type(q.channel) is Channel for q in rows)
+    assert [q.id for q in rows] == sorted(q.id for q in rows)
+
+
 def test_agent_state_codes_are_stable() -> None:
     # Codes are part of the file format: renumbering breaks every stored database.
     assert [int(s) for s in AgentState] == [1, 2, 3, 4, 5, 6]

@@ -89,6 +89,17 @@ def test_a_valid_complaint_is_decided_with_its_page_in_one_transaction(floor) ->
     assert esc.triage_new(_at(10, 7)) == []  # decided once
 
 
+def test_the_inbox_gives_enums_not_the_stored_words(floor) -> None:
+    cid = _raise(floor)
+    [before] = EscalationStore(floor).inbox()
+    assert (before.category, before.source, before.verdict) == (
+        ComplaintCategory.HARM, ComplaintSource.AGENT, None)
+    Escalator(floor, _policy(), "UA").triage_new(_at(10, 6))
+    [row] = EscalationStore(floor).inbox()
+    assert row.complaint_id == cid and row.verdict is Verdict.VALID
+    assert EscalationStore(floor).open_counts() == (1, 0)
+
+
 def test_no_decision_without_its_page(floor, monkeypatch) -> None:
     cid = _raise(floor)
     esc = Escalator(floor, _policy(), "UA")
