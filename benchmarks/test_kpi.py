@@ -24,7 +24,7 @@ BATCH = 1_000
 def day_of_load_1k():
     with Store.open(Path(tempfile.mkdtemp(prefix="fb-kpi-")) / "floor.sqlite") as store:
         Simulation(load_scenario("load_1k"), store).run()
-        return store.read_columns(), {q: ch for q, _, ch, _, _ in store.queue_rows()}
+        return store.read_columns(), {q.id: q.channel for q in store.queue_rows()}
 
 
 def test_incremental_events_per_second(benchmark, day_of_load_1k) -> None:

@@ -65,7 +65,7 @@ def test_a_report_on_a_worker_leaves_the_window_free(benchmark, tmp_path) -> Non
         for _ in range(2):
             with Store.open(db) as store:
                 runs.append(_while_probing(lambda s=store: flagged_report(
-                    s, ("agent",), "hour", span[0], span[1] + 1, "Europe/Kyiv")))
+                    s, ("agent",), "hour", span.first_ms, span.last_ms + 1, "Europe/Kyiv")))
     finally:
         sys.setswitchinterval(before)
         gc.unfreeze()

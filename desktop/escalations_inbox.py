@@ -4,9 +4,7 @@ acknowledge, confirm as a senior, or mark not valid. Every action is recorded.""
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
-import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -25,18 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import format_local, now_ms, zone
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
 from core.floor.escalation_db import FloorEscalationDb
 from core.floor.floor import Floor
-from core.store.escalation import InboxRow
+from core.model.escalation import Verdict
+from core.store.escalation import InboxRow, OpenCounts
 from desktop.table_model import ColumnsModel, Index
 from desktop.tasks import Tasks
 
 COLUMNS = ("#", "Raised", "Category", "Customer", "Agent", "Verdict", "Why", "Pages",
            "Acknowledged")
-VERDICT_WORDS = {"valid": "valid", "not_valid": "not valid", "needs_senior": "needs a senior",
-                 None: "not triaged yet"}
+VERDICT_WORDS = {Verdict.VALID: "valid", Verdict.NOT_VALID: "not valid",
+                 Verdict.NEEDS_SENIOR: "needs a senior", None: "not triaged yet"}
 #: Rows that want the manager: a valid complaint nobody acknowledged, and one for a senior.
 WANTED = QColor("#ffcdd2")
 SENIOR = QColor("#fff3c4")
@@ -55,7 +55,7 @@ class InboxModel(ColumnsModel):
     def __init__(self, timezone: str) -> None:
         super().__init__()
         self.rows: list[InboxRow] = []
-        self.tz = zoneinfo.ZoneInfo(timezone)
+        self.tz = zone(timezone)
 
     def set_rows(self, rows: list[InboxRow]) -> None:
         self.beginResetModel()
@@ -66,15 +66,14 @@ class InboxModel(ColumnsModel):
         return len(self.rows)
 
     def _when(self, ms: int | None) -> str:
-        return "–" if ms is None else dt.datetime.fromtimestamp(ms / 1000, self.tz).strftime(
-            "%d %b %H:%M")
+        return "–" if ms is None else format_local(ms, self.tz, "%d %b %H:%M")
 
     def cells(self, r: InboxRow) -> tuple[str, ...]:
         acked = ("–" if r.acked_ms is None else
                  f"{r.acked_by} ({r.acked_via}), {self._when(r.acked_ms)}")
         return (str(r.complaint_id), self._when(r.raised_ms),
-                (r.category or "").lower().replace("_", " "), r.customer or "–",
-                r.agent or "–", VERDICT_WORDS.get(r.verdict, r.verdict or ""),
+                r.category.name.lower().replace("_", " "), r.customer or "–",
+                r.agent or "–", VERDICT_WORDS[r.verdict],
                 r.reason or "", _pages(r), acked)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -87,9 +86,9 @@ class InboxModel(ColumnsModel):
             return (r.complaint_id if index.column() == 0 else
                     r.raised_ms if index.column() == 1 else self.cells(r)[index.column()])
         if role == Qt.ItemDataRole.BackgroundRole:
-            if r.verdict == "valid" and r.acked_ms is None:
+            if r.verdict is Verdict.VALID and r.acked_ms is None:
                 return WANTED
-            if r.verdict == "needs_senior":
+            if r.verdict is Verdict.NEEDS_SENIOR:
                 return SENIOR
         return None
 
@@ -108,8 +107,8 @@ class EscalationsInbox(QWidget):
         self.escalator = Escalator(None, policy, region, db=self.db)
         self.tasks = tasks
         self.me = getpass.getuser()
-        #: (valid complaints nobody acknowledged, waiting for a senior) at the last refresh.
-        self.counts = (0, 0)
+        #: What waits for someone, at the last refresh.
+        self.counts = OpenCounts(0, 0)
         self.model = InboxModel(timezone)
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -151,7 +150,7 @@ class EscalationsInbox(QWidget):
         db = self.db
         self.tasks.run(lambda: (db.inbox(), db.open_counts()), self._show_rows)
 
-    def _show_rows(self, result: tuple[list[InboxRow], tuple[int, int]]) -> None:
+    def _show_rows(self, result: tuple[list[InboxRow], OpenCounts]) -> None:
         rows, counts = result
         chosen = self.current()
         sized = len(rows) == len(self.model.rows)
@@ -160,9 +159,10 @@ class EscalationsInbox(QWidget):
             self.table.resizeColumnsToContents()
         if chosen is not None:
             self.select(chosen)
-        self.counts = valid, senior = counts
-        self.summary.setText(f"{valid} valid complaint{'s' if valid != 1 else ''} not "
-                             f"acknowledged; {senior} waiting for a senior's word")
+        self.counts = counts
+        self.summary.setText(f"{counts.valid} valid complaint{'s' if counts.valid != 1 else ''}"
+                             f" not acknowledged; {counts.needs_senior} waiting for a senior's"
+                             " word")
         self._show_detail()
         self.refreshed.emit()
 
@@ -186,9 +186,9 @@ class EscalationsInbox(QWidget):
         if r is None:
             self.detail.setPlainText("Choose a complaint to see its pages and delivery.")
             return
-        self.ack_button.setEnabled(r.acked_ms is None and r.verdict == "valid")
-        self.confirm_button.setEnabled(r.verdict in ("needs_senior", "not_valid"))
-        self.not_valid_button.setEnabled(r.verdict != "not_valid")
+        self.ack_button.setEnabled(r.acked_ms is None and r.verdict is Verdict.VALID)
+        self.confirm_button.setEnabled(r.verdict in (Verdict.NEEDS_SENIOR, Verdict.NOT_VALID))
+        self.not_valid_button.setEnabled(r.verdict is not Verdict.NOT_VALID)
         db = self.db
         self.tasks.run(lambda: [(p, db.attempts(p.id)) for p in db.pages(r.complaint_id)],
                        lambda pages: self._show_pages(r, pages))
@@ -197,20 +197,20 @@ class EscalationsInbox(QWidget):
         if self.current() != r.complaint_id:
             return  # another complaint was chosen meanwhile
         lines = [f"Complaint {r.complaint_id}: {self.model.cells(r)[2]}, raised by "
-                 f"{r.source} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
+                 f"{r.source.value} ({r.agent or 'no agent'}), customer {r.customer or 'unknown'}",
                  f"Note: {r.note or '–'}",
-                 f"Verdict: {VERDICT_WORDS.get(r.verdict)}, by {r.decided_by or '–'}: "
+                 f"Verdict: {VERDICT_WORDS[r.verdict]}, by {r.decided_by or '–'}: "
                  f"{r.reason or ''}", ""]
         for p, attempts in pages:
             lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "
                          f"({p.address}), {p.urgency.value}: {p.state.value}")
-            for at, outcome, detail in attempts:
-                lines.append(f"    {self.model._when(at)}  {outcome}  {detail}")
+            for a in attempts:
+                lines.append(f"    {self.model._when(a.at_ms)}  {a.outcome}  {a.detail}")
         self.detail.setPlainText("\n".join(lines))
         self.refreshed.emit()
 
     def _now(self) -> int:
-        return int(dt.datetime.now().timestamp() * 1000)
+        return now_ms()
 
     def _then_refresh(self, work: Callable[[], object]) -> None:
         self.tasks.run(work, lambda _: self.refresh())

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import at_wall_clock, local_day, now_ms, to_local, zone
 from core.floor.floor import Floor
 from core.kpi.flagged_report import FlaggedReport, flagged_report
 from core.kpi.intervals import INTERVALS
@@ -154,7 +154,7 @@ class KpiReportsPanel(QWidget):
         #: The floor's last stored moment, as the window last read it (None: not yet).
         self.last_event_ms: int | None = None
         self._range_default = False
-        self._tz, self._region = zoneinfo.ZoneInfo(timezone), region
+        self._tz, self._region = zone(timezone), region
         self._pool = QThreadPool(self)
         self._relay = _Relay(self)
         self._relay.done.connect(self._arrived)
@@ -245,15 +245,13 @@ class KpiReportsPanel(QWidget):
     def set_timezone(self, timezone: str) -> None:
         # Called with every floor snapshot (4 a second): only a change costs anything.
         if timezone != self._tz.key:
-            self._tz = zoneinfo.ZoneInfo(timezone)
+            self._tz = zone(timezone)
 
     def _floor_today(self) -> dt.date:
         """The floor's today: the day of the last stored event (a simulated floor's
         clock runs ahead of the wall clock), else the wall clock's."""
         last = self.last_event_ms
-        at = (dt.datetime.fromtimestamp(last / 1000, self._tz) if last is not None
-              else dt.datetime.now(self._tz))
-        return at.date()
+        return local_day(last if last is not None else now_ms(), self._tz)
 
     def set_last_event(self, ms: int | None) -> None:
         """The floor's last stored moment, as the window read it: today moves with it,
@@ -285,8 +283,7 @@ class KpiReportsPanel(QWidget):
 
     def _range_ms(self) -> tuple[int, int]:
         def ms(edit: QDateTimeEdit) -> int:
-            local = edit.dateTime().toPython().replace(tzinfo=self._tz)
-            return int(local.timestamp() * 1000)
+            return at_wall_clock(edit.dateTime().toPython(), self._tz)
         return ms(self.since), ms(self.until)
 
     # -- running ------------------------------------------------------------------
@@ -358,8 +355,8 @@ class KpiReportsPanel(QWidget):
         self.table.resizeColumnsToContents()
         self._show_contacts(-1, [])
         self.export_button.setEnabled(bool(report.rows))
-        since = dt.datetime.fromtimestamp(report.since_ms / 1000, self._tz)
-        until = dt.datetime.fromtimestamp(report.until_ms / 1000, self._tz)
+        since = to_local(report.since_ms, self._tz)
+        until = to_local(report.until_ms, self._tz)
         flagged = sum(1 for r in report.rows if r.get("flags"))
         self.status.setText(
             (f"{len(report.rows)} rows, {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} "

@@ -3,8 +3,6 @@ embedded database it all reads from."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import to_local, zone
 from core.config import Config, channel_targets_s
 from core.escalation.configured import policy_from_config
 from core.floor.escalation_db import FloorEscalationDb
@@ -31,6 +30,7 @@ from core.floor.floor import Changes, Floor
 from core.model import Channel
 from core.paths import default_config_path
 from core.store import StoreStats
+from core.store.escalation import OpenCounts
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
 from desktop.agents_panel import AgentsPanel
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.stats: StoreStats | None = None
         self._agents_asked = False
         self._simulation = simulation
-        self._tz = zoneinfo.ZoneInfo(config.get("floor.timezone"))
+        self._tz = zone(config.get("floor.timezone"))
         self._name = config.get("floor.name")
         self._config = config
         self.thresholds = Thresholds(green=float(config.get("wallboard.sl_green")),
@@ -213,13 +213,13 @@ class MainWindow(QMainWindow):
     def show_floor(self, snap: FloorSnapshot) -> None:
         self.last_floor = snap
         # One clock on screen: the floor's time zone.
-        self._tz = zoneinfo.ZoneInfo(snap.timezone)
+        self._tz = zone(snap.timezone)
         self.reports.set_timezone(snap.timezone)
         if self.speed_box.findData(snap.speed) < 0:
             self.speed_box.addItem(f"{snap.speed:g}× faster", snap.speed)
         with QSignalBlocker(self.speed_box):
             self.speed_box.setCurrentIndex(self.speed_box.findData(snap.speed))
-        when = dt.datetime.fromtimestamp(snap.sim_time_ms / 1000, self._tz)
+        when = to_local(snap.sim_time_ms, self._tz)
         state = "paused" if snap.paused else (
             "real time" if snap.speed == 1 else f"{snap.speed:g}× faster")
         self.sim_status.setText(
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
     def _open_settings_with(self, queue_rows: list) -> None:
         # The floor's own target per channel: the most common of its queues'.
         floor: dict[Channel, int] = {}
-        counts = Counter((Channel(ch), sla) for _, _, ch, _, sla in queue_rows)
+        counts = Counter((q.channel, q.sla_target_s) for q in queue_rows)
         for (ch, sla), _ in counts.most_common():
             floor.setdefault(ch, sla)
         self.settings_dialog = SettingsDialog(self._config, self.settings_path, floor, self)
@@ -405,16 +405,16 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: (self._floor.read(lambda s: s.stats()), db.open_counts()),
                        self._show_status)
 
-    def _show_status(self, result: tuple[StoreStats, tuple[int, int]]) -> None:
-        stats, (valid, senior) = result
+    def _show_status(self, result: tuple[StoreStats, OpenCounts]) -> None:
+        stats, counts = result
         self.stats = stats
         self.show_stats(stats)
         self.reports.set_last_event(stats.last_ts_ms)
-        self.wallboard.show_complaints(valid, senior)
+        self.wallboard.show_complaints(counts.valid, counts.needs_senior)
         if self.tv is not None:
-            self.tv.board.show_complaints(valid, senior)
+            self.tv.board.show_complaints(counts.valid, counts.needs_senior)
         self.tabs.setTabText(self.tabs.indexOf(self.inbox),
-                             f"Escalations ({valid})" if valid else "Escalations")
+                             f"Escalations ({counts.valid})" if counts.valid else "Escalations")
         self.refreshed.emit()
 
     def show_stats(self, s: StoreStats) -> None:
@@ -424,6 +424,6 @@ class MainWindow(QMainWindow):
         if s.last_ts_ms is None:
             self.fields["last"].setText("none yet")
         else:
-            when = dt.datetime.fromtimestamp(s.last_ts_ms / 1000, self._tz)
+            when = to_local(s.last_ts_ms, self._tz)
             self.fields["last"].setText(when.strftime("%Y-%m-%d %H:%M:%S %Z"))
         self.fields["floor"].setText(f"{s.agents} / {s.queues} / {s.interactions}")

@@ -5,13 +5,12 @@ the view (tens of ms on the GUI thread with a busy floor)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy
 
+from core.clock import wall_clock
 from core.wallboard.snapshot import MissedHeatmap
 from desktop.cached_paint import CachedPaintWidget
 
@@ -49,7 +48,7 @@ class MissedHeatmapView(CachedPaintWidget):
             return
         self._shown = key
         self.counts = missed.counts
-        days = [dt.datetime.fromtimestamp(d / 1000, dt.UTC) for d in missed.day_ms.tolist()]
+        days = [wall_clock(d) for d in missed.day_ms.tolist()]
         self.rows = ["today" if i == len(days) - 1 else f"{d:%a %d}" for i, d in enumerate(days)]
         self.invalidate()
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from core import clock
+from core.clock import DAY_MS, HOUR_MS, day_start_ms
 from core.config.scenario import SCENARIO_DIR
 from core.floor.demo import resume_floor
 from core.floor.floor import Floor
 from core.model import Channel
 from core.simulation.engine import Simulation
-from core.wallboard.days import day_starts, local_midnight_ms
+from core.wallboard.days import day_starts
 from core.wallboard.floor_view import HEATMAP_DAYS, FloorView, floor_view_from_store
 from core.wallboard.missed import missed_by_hour
 
@@ -30,7 +32,7 @@ GIL_SWITCH_S = 0.001
 #: The floor moves and the wallboard is published this often (4 Hz).
 TICK_MS = 250
 #: Events read before today's midnight: contacts offered yesterday and ended today.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class _Worker(QObject):
 
     @Slot()
     def start(self) -> None:
-        now = int(time.time() * 1000) if self._clock_ms is None else self._clock_ms
+        now = clock.now_ms() if self._clock_ms is None else self._clock_ms
         if self._scenario is not None:
             try:
                 # Small flushes: the window shows the floor as it moves.
@@ -85,7 +87,7 @@ class _Worker(QObject):
             # The floor has been busy since midnight (or the last run): catch up to
             # now an hour at a time, showing it, then keep pace.
             while self._sim is not None and self._sim.now < min(now, self._sim.end_ms):
-                self._sim.run_until(min(now, self._sim.now + 3_600_000))
+                self._sim.run_until(min(now, self._sim.now + HOUR_MS))
                 self._sim.flush()
                 self._follow()
         except Exception as exc:
@@ -111,7 +113,7 @@ class _Worker(QObject):
             self._view = view = floor_view_from_store(store, timezone, self._targets)
             self._seq = store.last_seq()
             last = store.last_event_ms()
-            today = local_midnight_ms(now_ms if last is None else max(last, 0), timezone)
+            today = day_start_ms(now_ms if last is None else max(last, 0), timezone)
             fed_from = today - LOOKBACK_MS
             view.apply(store.read_time_range(fed_from, (last or 0) + 1))
             days = [d for d in day_starts(today, HEATMAP_DAYS, timezone) if d < fed_from]
@@ -175,7 +177,7 @@ class _Worker(QObject):
         if self._view is not None:
             # Today's figures measured against the new targets from midnight on, as
             # a report of today would be: the view is built again from the store.
-            now = self._sim.now if self._sim else int(time.time() * 1000)
+            now = self._sim.now if self._sim else clock.now_ms()
             self._open_view(self._view.timezone, now)
 
     @Slot()

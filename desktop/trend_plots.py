@@ -8,11 +8,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
+from core.clock import MINUTE_MS
 from core.wallboard.snapshot import Trend
 from core.wallboard.thresholds import Level, Thresholds
 from desktop.palette import LEVEL_COLOUR
 
-MINUTE_MS = 60_000
 _STEPS = [*(m * 10.0**e for e in range(7) for m in (1, 2, 5) if m * 10**e >= 5), float("inf")]
 
 

@@ -4,9 +4,6 @@ own counters."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -19,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import to_local
 from core.model import AgentState
 from core.wallboard.snapshot import Wallboard
 from core.wallboard.thresholds import Thresholds
@@ -153,7 +151,7 @@ class WallboardView(QWidget):
     def show_wallboard(self, w: Wallboard) -> None:
         self.latest = w
         if w.at_ms >= 0:
-            when = dt.datetime.fromtimestamp(w.at_ms / 1000, zoneinfo.ZoneInfo(w.timezone))
+            when = to_local(w.at_ms, w.timezone)
             self.clock.setText(f"{when:%a %d %b %H:%M:%S}")
         self.states.show_counts(w.agents_by_state)
         self.cards.show_channels(w.channels)

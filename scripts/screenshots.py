@@ -26,6 +26,7 @@ from core.config.scenario import load_scenario
 from core.escalation.escalator import Escalator
 from core.escalation.policy import EscalationPolicy
 from core.floor.floor import Floor
+from core.model.escalation import Verdict
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.main_window import MainWindow
@@ -107,7 +108,7 @@ def main() -> int:
 
     def choose_complaint() -> None:
         valid = next((r.complaint_id for r in window.inbox.model.rows
-                      if r.verdict == "valid"), None)
+                      if r.verdict is Verdict.VALID), None)
         if valid is not None:
             window.inbox.select(valid)
         QTimer.singleShot(800, inbox)

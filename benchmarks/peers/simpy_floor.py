@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 import simpy
 
+from core.clock import local_midnight_ms
 from core.model import Channel
 from core.model.floor_policy import VOICE_CHANNELS, FloorPolicy, may_do
 from core.model.scenario import Scenario
-from core.simulation.arrivals import Arrivals, local_midnight_ms
+from core.simulation.arrivals import Arrivals
 
 
 @dataclass

@@ -4,10 +4,9 @@ they cover on the floor's clock, and the floor the database was filled from."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 
+from core.clock import format_local, parse_local
 from core.errors import ConfigError
 from core.kpi.batch import DIMENSIONS
 from core.kpi.report import FloorSource, check_floor, floor_of_store, load_floor_arg
@@ -32,13 +31,10 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def parse_moment(text: str, timezone: str, what: str) -> int:
     """'2026-11-02' or '2026-11-02T14:00' on the floor's clock, as UTC ms."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        return parse_local(text, timezone)
     except ValueError:
         raise ConfigError(f"--{what} {text!r}: give a date (2026-11-02) or a date and "
                           "time (2026-11-02T14:00)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return int(moment.timestamp() * 1000)
 
 
 def parse_by(text: str, dimensions: Sequence[str] = DIMENSIONS,
@@ -77,20 +73,19 @@ def store_range(store: Store, since: str | None, until: str | None, timezone: st
     span = store.time_span()
     if span is None and (since_ms is None or until_ms is None):
         return None
-    lo = span[0] if since_ms is None else since_ms
-    hi = span[1] + 1 if until_ms is None else until_ms
+    lo = span.first_ms if since_ms is None else since_ms
+    hi = span.last_ms + 1 if until_ms is None else until_ms
     if lo >= hi:
         if since_ms is not None:
             raise ConfigError(f"--from {since}: the database's last event is before it, "
-                              f"at {local_text(span[1], timezone)}")
+                              f"at {local_text(span.last_ms, timezone)}")
         raise ConfigError(f"--to {until}: the database's first event is after it, at "
-                          f"{local_text(span[0], timezone)}")
+                          f"{local_text(span.first_ms, timezone)}")
     return lo, hi
 
 
 def local_text(ms: int, timezone: str) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, zoneinfo.ZoneInfo(timezone)).strftime(
-        "%Y-%m-%d %H:%M")
+    return format_local(ms, timezone, "%Y-%m-%d %H:%M")
 
 
 NO_EVENTS = "The database holds no events."

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from core.clock import MINUTE_MS
 from core.config import Config
 from core.config.escalation import parse_contacts, parse_quiet_hours
 from core.escalation.detect import LANGUAGES, PhraseBook
 from core.escalation.gateways import Gateway, KannelSms, NtfyPush, SmtpMail
-from core.escalation.policy import MINUTE_MS, EscalationPolicy
+from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageRules
 from core.model import ComplaintCategory
 from core.model.escalation import PageChannel

@@ -5,6 +5,7 @@ confirm or a manager overrule. Delivery is the sender's (core.escalation.sender)
 
 from __future__ import annotations
 
+from core.clock import DAY_MS
 from core.escalation.message import ack_code, page_text
 from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageFacts, triage
@@ -14,7 +15,6 @@ from core.phone_numbers import classify_number, normalize_number
 from core.store import Store
 from core.store.escalation import EscalationStore, PageDraft
 
-DAY_MS = 86_400_000
 #: Numbers a manager can call back.
 CALLABLE = frozenset({NumberType.MOBILE, NumberType.LANDLINE, NumberType.VOIP,
                       NumberType.TOLL_FREE})
@@ -66,7 +66,8 @@ class Escalator:
         """Decide every complaint not yet decided, in the order raised (so that the
         first of a flood is the one that pages); each decision with its first page."""
         out = []
-        for cid, c in self.db.undecided():
+        for stored in self.db.undecided():
+            cid, c = stored.id, stored.complaint
             d = triage(cid, c, self.facts(cid, c), self.policy.rules, now_ms)
             self.db.decide(d, self._first_pages(cid, c, d, now_ms))
             out.append(d)

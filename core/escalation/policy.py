@@ -8,14 +8,12 @@ hours; informational pages wait for their end. Built from the config file's
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
+from core.clock import MINUTE_MS, from_local, to_local
 from core.escalation.detect import PhraseBook
 from core.escalation.triage import TriageRules
 from core.model.escalation import Contact, Urgency
-
-MINUTE_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class EscalationPolicy:
     def in_quiet_hours(self, at_ms: int) -> bool:
         if self.quiet_hours is None:
             return False
-        local = dt.datetime.fromtimestamp(at_ms / 1000, zoneinfo.ZoneInfo(self.timezone))
+        local = to_local(at_ms, self.timezone)
         minute = local.hour * 60 + local.minute
         start, end = self.quiet_hours
         return start <= minute < end if start < end else minute >= start or minute < end
@@ -45,12 +43,11 @@ class EscalationPolicy:
         the end of quiet hours."""
         if urgency is Urgency.URGENT or not self.in_quiet_hours(at_ms):
             return at_ms
-        tz = zoneinfo.ZoneInfo(self.timezone)
-        local = dt.datetime.fromtimestamp(at_ms / 1000, tz)
+        local = to_local(at_ms, self.timezone)
         end = self.quiet_hours[1]
         wake = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
         if wake <= local:
             wake += dt.timedelta(days=1)
         # Wall-clock arithmetic, then back to an instant in the zone (DST-safe enough
         # for a wake-up time: the fold is taken as the first of two).
-        return int(wake.replace(tzinfo=tz).timestamp() * 1000)
+        return from_local(wake)

@@ -4,14 +4,12 @@ that carries on where the database's last run stopped."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import zoneinfo
 
+from core.clock import DAY_MS, day_start_ms, local_day
 from core.config.scenario import load_scenario
 from core.floor.floor import Changes, Floor
 from core.kpi.contacts import contact_facts
 from core.model import AgentState, Event, EventKind, Outcome
-from core.simulation.arrivals import local_midnight_ms
 from core.simulation.engine import Simulation
 from core.store import Store
 from core_ext import kpi_layout
@@ -19,7 +17,7 @@ from core_ext import kpi_layout
 #: Days planned ahead; a floor left running longer is started again from its end.
 DEMO_DAYS = 7
 #: How far back a stopped floor's open work is looked for (an e-mail waits days).
-OPEN_WORK_LOOKBACK_MS = 7 * 86_400_000
+OPEN_WORK_LOOKBACK_MS = 7 * DAY_MS
 #: What a simulated floor's writes change (a flush also saves the floor at start).
 SIMULATED = Changes(agents=True, queues=True, interactions=True, events=True,
                     complaints=True)
@@ -70,14 +68,13 @@ def resume_floor(floor: Floor, scenario: str, now_ms: int, *, days: int = DEMO_D
     (which would count its contacts twice in every report). Run it to ``now_ms`` to
     catch up, then keep pace. Its writes go through the floor's writer."""
     sc = load_scenario(scenario)
-    tz = zoneinfo.ZoneInfo(sc.timezone)
-    begin = local_midnight_ms(dt.datetime.fromtimestamp(now_ms / 1000, tz).date(), sc.timezone)
+    begin = day_start_ms(now_ms, sc.timezone)
     last = floor.read(lambda s: s.last_event_ms())
     if last is not None:
         # The run that wrote them stopped: what it left open ends where it stopped.
         floor.write(lambda s: close_stopped_floor(s, last + 1), Changes(events=True))
         begin = max(begin, last + 2)
-    day = dt.datetime.fromtimestamp(begin / 1000, tz).date()
+    day = local_day(begin, sc.timezone)
     sc = dataclasses.replace(sc, start=day, days=days)
     return Simulation(sc, flush_events=flush_events, begin_ms=begin,
                       writes=lambda op: floor.write(op, SIMULATED))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
+from core.clock import now_ms
 from core.config import Config
 from core.escalation.configured import gateways_from_config, policy_from_config
 from core.escalation.escalator import Escalator
@@ -46,7 +46,7 @@ class Pager:
                         self.gateways, report_url=report, inbox=self.listener)
         while not self._stop.is_set():
             try:
-                sender.run_once(int(time.time() * 1000))
+                sender.run_once(now_ms())
                 self.error = None
             except Exception as exc:
                 self.error = f"{type(exc).__name__}: {exc}"

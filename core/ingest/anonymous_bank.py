@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from core.clock import from_local, zone
 from core.model import (
     EVENT_DTYPE,
     NONE,
@@ -133,7 +133,7 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE) -> BankCalls:
     """Read one file. Raises BankFormatError when the header is not this format's
     (naming the file, line 1 and what differs); bad data lines go to ``rejected``."""
     path = Path(path)
-    tz = zoneinfo.ZoneInfo(timezone)
+    tz = zone(timezone)
     queue_of = {t: i + 1 for i, t in enumerate(TYPES)}
     queues = [Queue(queue_of[t], f"bank-{t}", Channel.PHONE, t.lower(),
                     "en" if t == "PE" else "he", SLA_TARGET_S, "longest_idle") for t in TYPES]
@@ -202,7 +202,7 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE) -> BankCalls:
                      np.array(priorities, dtype=np.int64))
 
 
-def _call(row: dict[str, str], tz: zoneinfo.ZoneInfo):
+def _call(row: dict[str, str], tz: dt.tzinfo):
     """One record as (type, server, [(ts_ms, kind, value, with agent)]), or None for a
     phantom record. Raises _Bad naming the field.
 
@@ -252,7 +252,8 @@ def _call(row: dict[str, str], tz: zoneinfo.ZoneInfo):
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
 
     def ms(seconds: int) -> int:
-        return int((midnight + dt.timedelta(seconds=seconds)).timestamp() * 1000)
+        # Wall-clock seconds after midnight: on a DST day the clock's hours, not elapsed.
+        return from_local(midnight + dt.timedelta(seconds=seconds))
 
     # A negative vru_time: the VRU's exit clock reads before its entry; take the first.
     events = [(ms(min(entry, vru_exit)), int(EventKind.ARRIVED), NONE, False)]

@@ -26,15 +26,14 @@ There is no --force for the same reason.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from core.clock import format_local, to_utc
 from core.errors import IngestError
 from core.ingest.anonymous_bank import (
     TIMEZONE,
@@ -84,12 +83,11 @@ def file_sha256(path: Path) -> str:
 
 
 def _local(ms: int, timezone: str) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, zoneinfo.ZoneInfo(timezone)).strftime(
-        "%Y-%m-%d %H:%M:%S")
+    return format_local(ms, timezone)
 
 
 def _utc(ms: int) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return to_utc(ms).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _refuse_earlier(store: Store, path: Path, sha256: str,
@@ -167,7 +165,7 @@ def import_bank_file(store: Store, path: Path | str, *, actor: str | None = None
 def _queue_ids(store: Store, queues: list[Queue]) -> tuple[np.ndarray, list[Queue]]:
     """The store's id for each of the reader's queue ids (an array indexed by it), and
     the queues to add."""
-    existing = {name: qid for qid, name, *_ in store.queue_rows()}
+    existing = {q.name: q.id for q in store.queue_rows()}
     next_id = max(existing.values(), default=0) + 1
     ids = np.full(max(q.id for q in queues) + 1, NONE, dtype=np.int64)
     new = []
@@ -185,8 +183,8 @@ def _agent_ids(store: Store, names: list[str]) -> tuple[np.ndarray, list[Agent]]
     """The store's id for each of the reader's agent ids (agent i + 1 is names[i];
     index 0 unused), and the agents to add."""
     rows = store.agent_rows()
-    existing = {name: aid for aid, name, team, _ in rows if team == TEAM}
-    next_id = max((aid for aid, *_ in rows), default=0) + 1
+    existing = {a.name: a.id for a in rows if a.team == TEAM}
+    next_id = max((a.id for a in rows), default=0) + 1
     ids = np.full(len(names) + 1, NONE, dtype=np.int64)
     new = []
     for i, name in enumerate(names, start=1):

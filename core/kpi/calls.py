@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.agent_states import agent_timeline
 from core.kpi.lookups import find as _find
 from core.kpi.lookups import first_rows as _first_rows
@@ -27,7 +28,7 @@ from core.store import Store
 
 #: Events read before the range: calls accepted in it may have been queued earlier
 #: (outbound dials wait hours), and the agents' states then. A shift is under a day.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 
 _VOICE = np.array(sorted(int(c) for c in VOICE_CHANNELS), dtype=np.int64)
 _E164 = re.compile(r"^\+\d+$")
@@ -359,8 +360,7 @@ def call_analytics(events: np.ndarray, interactions: Interactions, agents: Seque
 def agents_of_store(store: Store) -> list[Agent]:
     """The stored agents with team and shift (the store keeps no skills here: pass
     the floor's agents to compare by skills too)."""
-    return [Agent(aid, name, (), (), {}, shift, team=team)
-            for aid, name, team, shift in store.agent_rows()]
+    return [Agent(a.id, a.name, (), (), {}, a.shift, team=a.team) for a in store.agent_rows()]
 
 
 def call_report(store: Store, since_ms: int, until_ms: int,

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.batch import AGENT_SIDE, QUEUE_SIDE, KpiSettings, KpiTable
 from core.kpi.intervals import INTERVAL_MS, IntervalTable, interval_table, local_interval
 from core.model import EVENT_DTYPE, AgentState, Channel
 from core.model.floor_policy import DEFAULT_SLA_S
 from core_ext import kpi_incremental, kpi_layout
-
-_DAY_MS = 86_400_000
 
 
 @dataclass
@@ -139,7 +138,7 @@ class IncrementalKpis:
         if t is not None:
             lo_ms = min(lo_ms, t.slot0 * kpi_layout.SLOT_MS)
             hi_ms = max(hi_ms, (t.slot0 + len(t.index)) * kpi_layout.SLOT_MS)
-        self._ivs = interval_table(lo_ms - _DAY_MS, hi_ms + _DAY_MS, self.interval,
+        self._ivs = interval_table(lo_ms - DAY_MS, hi_ms + DAY_MS, self.interval,
                                    self.settings.timezone)
         # Absolute interval numbers (local start / length): the ring's keys.
         self._iv_abs = self._ivs.starts[self._ivs.index] // self._size

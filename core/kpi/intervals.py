@@ -4,14 +4,14 @@ per UTC quarter hour that both KPI engines look moments up in."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.clock import DAY_MS, HOUR_MS, MINUTE_MS, utc_offset_ms, zone
 from core_ext.kpi_layout import SLOT_MS
 
-INTERVAL_MS = {"15min": 900_000, "hour": 3_600_000, "day": 86_400_000}
+INTERVAL_MS = {"15min": 15 * MINUTE_MS, "hour": HOUR_MS, "day": DAY_MS}
 INTERVALS = (*INTERVAL_MS, "month")
 
 
@@ -30,20 +30,17 @@ class IntervalTable:
         return self.index[np.asarray(ts_ms, dtype=np.int64) // SLOT_MS - self.slot0]
 
 
-def _offsets_ms(slots: np.ndarray, tz: zoneinfo.ZoneInfo) -> np.ndarray:
+def _offsets_ms(slots: np.ndarray, tz: dt.tzinfo) -> np.ndarray:
     """The zone's UTC offset at the start of each quarter hour. Offsets are looked up
     per hour, and per quarter hour only in an hour whose end differs from its start
     (a change of offset, on the hour or half hour)."""
-    def offset(ms: int) -> int:
-        return int(dt.datetime.fromtimestamp(ms / 1000, tz).utcoffset().total_seconds()) * 1000
-
-    h0 = int(slots[0]) * SLOT_MS // 3_600_000
-    h1 = int(slots[-1]) * SLOT_MS // 3_600_000 + 1
-    at_hour = np.array([offset(h * 3_600_000) for h in range(h0, h1 + 1)], dtype=np.int64)
-    out = at_hour[slots * SLOT_MS // 3_600_000 - h0]
+    h0 = int(slots[0]) * SLOT_MS // HOUR_MS
+    h1 = int(slots[-1]) * SLOT_MS // HOUR_MS + 1
+    at_hour = np.array([utc_offset_ms(h * HOUR_MS, tz) for h in range(h0, h1 + 1)], dtype=np.int64)
+    out = at_hour[slots * SLOT_MS // HOUR_MS - h0]
     for k in np.flatnonzero(at_hour[:-1] != at_hour[1:]):
-        inside = (slots * SLOT_MS // 3_600_000) == h0 + k
-        out[inside] = [offset(int(s) * SLOT_MS) for s in slots[inside]]
+        inside = (slots * SLOT_MS // HOUR_MS) == h0 + k
+        out[inside] = [utc_offset_ms(int(s) * SLOT_MS, tz) for s in slots[inside]]
     return out
 
 
@@ -53,10 +50,10 @@ def interval_table(from_ms: int, to_ms: int, interval: str, timezone: str) -> In
         raise ValueError(f"interval {interval!r}: one of {', '.join(INTERVALS)}")
     slot0 = from_ms // SLOT_MS
     slots = np.arange(slot0, (max(from_ms + 1, to_ms) - 1) // SLOT_MS + 1, dtype=np.int64)
-    local = slots * SLOT_MS + _offsets_ms(slots, zoneinfo.ZoneInfo(timezone))
+    local = slots * SLOT_MS + _offsets_ms(slots, zone(timezone))
     if interval == "month":
-        months = (local // 86_400_000).astype("datetime64[D]").astype("datetime64[M]")
-        start = months.astype("datetime64[D]").astype(np.int64) * 86_400_000
+        months = (local // DAY_MS).astype("datetime64[D]").astype("datetime64[M]")
+        start = months.astype("datetime64[D]").astype(np.int64) * DAY_MS
     else:
         size = INTERVAL_MS[interval]
         start = local // size * size

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.agent_states import agent_timeline
 from core.kpi.batch import local_interval
 from core.model import EVENT_DTYPE, Channel, EventKind
@@ -18,7 +19,7 @@ from core.store import Store
 
 #: Events read before the range: the agents' states then, and the waits of calls
 #: missed early in the range. A shift is shorter than a day.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 
 
 class MissedCause(enum.IntEnum):

@@ -4,10 +4,8 @@ in words."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.clock import DAY_MS, HOUR_MS, format_local, wall_clock, zone
 from core.config.floor import load_floor
 from core.config.scenario import SCENARIO_DIR, load_scenario
 from core.errors import ConfigError
@@ -28,17 +27,17 @@ from core.kpi.sales import RevenueTable, SalesReport, SalesTable, revenue_table,
 from core.kpi.targets import queue_targets_s
 from core.model import Channel, EventKind, Outcome
 from core.model.floor_policy import FloorPolicy
-from core.store import Store
+from core.store import AgentRow, QueueRow, Store
 from core_ext import kpi_layout
 
 #: A contact resolved in the range may have been offered up to this long before it
 #: (an e-mail answered after days): events that far back are read too.
-LOOKBACK_MS = 7 * 86_400_000
+LOOKBACK_MS = 7 * DAY_MS
 #: A conversation that ends just before the range's end has its after-call work
 #: measured up to the agent's next state, which may come after it: events this long
 #: after the end are read too, so that a day's report is the same whether asked for
 #: alone or as part of a week. A wrap-up longer than this is not counted.
-LOOKAHEAD_MS = 3_600_000
+LOOKAHEAD_MS = HOUR_MS
 
 #: The agent-state times of a KPI row, in seconds: (row key, KpiTable measure).
 STATE_TIMES = (("logged_in_s", "logged_in_ms"), ("available_s", "available_ms"),
@@ -52,11 +51,11 @@ def settings_from_store(store: Store, timezone: str,
     agents = store.agent_rows()
     return KpiSettings(
         target_ms={q: s * 1000 for q, s in queue_targets_s(store, targets).items()},
-        language={q: lang for q, _, _, lang, _ in queues},
+        language={q.id: q.language for q in queues},
         # An agent without a team or shift is a group of its own, not one with the
         # contacts nobody answered.
-        team={a: team or "(no team)" for a, _, team, _ in agents},
-        shift={a: shift or "(no shift)" for a, _, _, shift in agents},
+        team={a.id: a.team or "(no team)" for a in agents},
+        shift={a.id: a.shift or "(no shift)" for a in agents},
         timezone=timezone)
 
 
@@ -88,12 +87,12 @@ def report_facts(store: Store, since_ms: int | None = None, until_ms: int | None
     span = store.time_span()
     if span is None:
         return None
-    since = span[0] if since_ms is None else since_ms
-    until = span[1] + 1 if until_ms is None else until_ms
+    since = span.first_ms if since_ms is None else since_ms
+    until = span.last_ms + 1 if until_ms is None else until_ms
     # An agent's state open at the end of what was read lasted, as the store knows,
     # at least until its next event: so up to the range's end.
     facts = contact_facts(report_events(store, since, until) if events is None else events,
-                          open_until_ms=min(span[1], until))
+                          open_until_ms=min(span.last_ms, until))
     return ReportFacts(facts, settings, since, until)
 
 
@@ -123,7 +122,7 @@ def _num(x: float, digits: int) -> float | None:
 
 def _local_text(local_ms: int, fmt: str) -> str:
     """Local wall-clock ms since 1970-01-01 (the engines' interval starts) as text."""
-    return (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=local_ms)).strftime(fmt)
+    return wall_clock(local_ms).strftime(fmt)
 
 
 def display_rows(table: KpiTable, settings: KpiSettings, store: Store) -> list[dict]:
@@ -131,8 +130,8 @@ def display_rows(table: KpiTable, settings: KpiSettings, store: Store) -> list[d
     rates in %, times in s). ``p90_answer_s`` is there when the table has the wait
     histogram (inf: above the last bin), the agents' state times, occupancy and
     utilisation when they apply (``table.agent_time``)."""
-    queue_name = {q: name for q, name, *_ in store.queue_rows()}
-    agent_name = {a: name for a, name, *_ in store.agent_rows()}
+    queue_name = {q.id: q.name for q in store.queue_rows()}
+    agent_name = {a.id: a.name for a in store.agent_rows()}
     labels = {d: settings.labels(d) for d in ("language", "team", "shift")}
     fmt = {"15min": "%Y-%m-%d %H:%M", "hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d",
            "month": "%Y-%m"}[table.interval]
@@ -196,16 +195,15 @@ def drill_down_rows(store: Store, found: ReportFacts, contacts: RowContacts
     it was offered, how its wait ended, who took it, its conversation, and what it
     counts for in the row."""
     f, settings = found.facts, found.settings
-    queue_name = {q: name for q, name, *_ in store.queue_rows()}
-    agent_name = {a: name for a, name, *_ in store.agent_rows()}
-    tz = zoneinfo.ZoneInfo(settings.timezone)
+    queue_name = {q.id: q.name for q in store.queue_rows()}
+    agent_name = {a.id: a.name for a in store.agent_rows()}
+    tz = zone(settings.timezone)
     ix = contacts.index
     ids = f.interaction_id[ix].tolist()
     numbers = store.customer_numbers(ids)
 
     def at(ms: int) -> str | None:
-        return (None if ms < 0 else
-                dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S"))
+        return None if ms < 0 else format_local(ms, tz)
 
     def seconds(ms: int) -> float | None:
         return None if ms < 0 else round(ms / 1000, 1)
@@ -252,11 +250,11 @@ class FloorSource:
     source: str
 
 
-def _floor_rows(floor: FloorPolicy) -> tuple[set[tuple], set[tuple]]:
+def _floor_rows(floor: FloorPolicy) -> tuple[set[QueueRow], set[AgentRow]]:
     """The floor's queues and agents as the store keeps them (queue_rows, agent_rows)."""
-    return ({(qp.queue.id, qp.queue.name, int(qp.queue.channel), qp.queue.language,
-              qp.queue.sla_target_s) for qp in floor.queues},
-            {(a.id, a.name, a.team, a.shift) for a in floor.agents})
+    return ({QueueRow(qp.queue.id, qp.queue.name, qp.queue.channel, qp.queue.language,
+                      qp.queue.sla_target_s) for qp in floor.queues},
+            {AgentRow(a.id, a.name, a.team, a.shift) for a in floor.agents})
 
 
 def load_floor_arg(text: str) -> FloorSource:
@@ -285,17 +283,17 @@ def check_floor(store: Store, given: FloorSource) -> None:
     """Refuse a floor whose queues or agents are not the database's: its agents'
     eligibility would be about other people. The database may hold more (an import)."""
     queues, agents = _floor_rows(given.floor)
-    stored_q = {r[0]: r for r in store.queue_rows()}
-    stored_a = {r[0]: r for r in store.agent_rows()}
+    stored_q = {r.id: r for r in store.queue_rows()}
+    stored_a = {r.id: r for r in store.agent_rows()}
     for what, mine, stored in (("queue", queues, stored_q), ("agent", agents, stored_a)):
         for row in sorted(mine):
-            there = stored.get(row[0])
+            there = stored.get(row.id)
             if there != row:
                 found = ("not in the database" if there is None
-                         else f"{there[1]!r} in the database")
+                         else f"{there.name!r} in the database")
                 raise ConfigError(
                     f"--floor: {given.source} is not this database's floor: its {what} "
-                    f"{row[0]} is {row[1]!r}, {found}. Give the floor the database was "
+                    f"{row.id} is {row.name!r}, {found}. Give the floor the database was "
                     "filled from, or leave --floor out.")
 
 
@@ -303,7 +301,7 @@ def floor_of_store(store: Store, scenarios: Path = SCENARIO_DIR) -> FloorSource 
     """The floor of a shipped scenario whose queues and agents are exactly the
     database's (a database filled by ``floorboard simulate``), else None. Only an
     exact match counts: a near one would judge agents by someone else's skills."""
-    stored = ({tuple(r) for r in store.queue_rows()}, {tuple(r) for r in store.agent_rows()})
+    stored = (set(store.queue_rows()), set(store.agent_rows()))
     if not stored[1]:
         return None
     found: dict[tuple, tuple[FloorPolicy, list[str]]] = {}
@@ -325,7 +323,7 @@ def floor_of_store(store: Store, scenarios: Path = SCENARIO_DIR) -> FloorSource 
 # -- call analytics ----------------------------------------------------------------
 
 def _names(store: Store) -> Callable[[int], str]:
-    agent_name = {a: name for a, name, *_ in store.agent_rows()}
+    agent_name = {a.id: a.name for a in store.agent_rows()}
     return lambda a: agent_name.get(a, f"agent {a}")
 
 
@@ -368,7 +366,7 @@ def call_rows(report: CallReport, store: Store) -> list[dict[str, object]]:
     """KPI-5 per agent: one dict per agent, and in ``flags`` the spread flags that
     name the agent as the lowest or highest of their group."""
     name = _names(store)
-    team_shift = {a: (team, shift) for a, _, team, shift in store.agent_rows()}
+    team_shift = {a.id: (a.team, a.shift) for a in store.agent_rows()}
     t = report.table
     said: dict[int, list[str]] = {}
     for f in report.spread:
@@ -381,7 +379,7 @@ def call_rows(report: CallReport, store: Store) -> list[dict[str, object]]:
         team, shift = team_shift.get(aid, ("", ""))
         rows.append({
             "agent": name(aid), "team": team, "shift": shift,
-            "logged_in_h": round(int(t.logged_in_ms[i]) / 3_600_000, 2),
+            "logged_in_h": round(int(t.logged_in_ms[i]) / HOUR_MS, 2),
             "calls": int(t.calls[i]), "inbound": int(t.inbound[i]),
             "outbound": int(t.outbound[i]),
             "inbound_outbound_ratio": _num(ratio[i], 2),
@@ -499,10 +497,9 @@ def missed_totals(missed: MissedCalls) -> dict[str, int]:
 
 def missed_call_rows(missed: MissedCalls, store: Store) -> list[dict[str, object]]:
     """Each missed call with the evidence for its cause."""
-    queue_name = {q: name for q, name, *_ in store.queue_rows()}
-    tz = zoneinfo.ZoneInfo(missed.settings.timezone)
-    at = [dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S")
-          for ms in missed.missed_ms.tolist()]
+    queue_name = {q.id: q.name for q in store.queue_rows()}
+    tz = zone(missed.settings.timezone)
+    at = [format_local(ms, tz) for ms in missed.missed_ms.tolist()]
     return [{
         "interaction": int(missed.interaction_id[i]), "missed_at": at[i],
         "how": _HOW[EventKind(int(missed.how[i]))],
@@ -568,7 +565,7 @@ def sales_rows(report: SalesReport, by: str, store: Store) -> list[dict[str, obj
     if by == "agent":
         label = _names(store)
     elif by == "queue":
-        queue_name = {q: name for q, name, *_ in store.queue_rows()}
+        queue_name = {q.id: q.name for q in store.queue_rows()}
 
         def label(q: int) -> str:
             return queue_name.get(q, "-" if q < 0 else str(q))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import DAY_MS
 from core.kpi.calls import Interactions, client_numbers
 from core.kpi.lookups import find as _find
 from core.kpi.lookups import first_rows as _firsts
@@ -27,10 +28,10 @@ from core.store import Store
 
 #: Events read before the range: a conversation ending in it may have been answered
 #: long before (a chat runs for up to hours); a day holds any of them.
-LOOKBACK_MS = 86_400_000
+LOOKBACK_MS = DAY_MS
 #: Sales rows read either side of the range: a sale is recorded about when its
 #: conversation ends, not necessarily at the same millisecond.
-SALE_MARGIN_MS = 86_400_000
+SALE_MARGIN_MS = DAY_MS
 
 GROUPINGS = ("agent", "team", "shift", "language", "queue")
 
@@ -343,12 +344,12 @@ def sales_report(store: Store, since_ms: int, until_ms: int, by: str = "agent",
     if floor is not None and settings.sales_queues is None:
         settings = SalesSettings(sales_queues=sales_queues(floor), numbers=settings.numbers)
     if agents is None:
-        agents = [Agent(aid, name, (), (), {}, shift, team=team)
-                  for aid, name, team, shift in store.agent_rows()]
+        agents = [Agent(a.id, a.name, (), (), {}, a.shift, team=a.team)
+                  for a in store.agent_rows()]
     events = store.read_time_range(since_ms - LOOKBACK_MS, until_ms)
     # Every earlier interaction: a client is new only if none ever had the number.
     interactions = Interactions.from_columns(store.interaction_columns(0, until_ms))
     sales = store.sales_columns(since_ms - SALE_MARGIN_MS, until_ms + SALE_MARGIN_MS)
-    language = {qid: lang for qid, _, _, lang, _ in store.queue_rows()}
+    language = {q.id: q.language for q in store.queue_rows()}
     return sales_kpis(events, interactions, sales, by, list(agents), language, settings,
                       since_ms, until_ms)

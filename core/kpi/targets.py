@@ -14,4 +14,4 @@ def queue_targets_s(store: Store, targets: Mapping[Channel, int] | None = None
     """Each stored queue's target in seconds: its channel's in ``targets`` if set,
     else the queue's own."""
     targets = targets or {}
-    return {q: targets.get(Channel(ch), sla) for q, _, ch, _, sla in store.queue_rows()}
+    return {q.id: targets.get(q.channel, q.sla_target_s) for q in store.queue_rows()}

@@ -1,10 +1,11 @@
 """Escalation's domain types: a triage decision, a contact and the ways to reach
-them, a page in the outbox and an attempt to deliver it."""
+them, a page in the outbox, an attempt to deliver it and an acknowledgement."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Verdict(enum.Enum):
@@ -75,3 +76,19 @@ class Page:
     tries: int = 0
     last_error: str = ""
     sent_ms: int | None = None
+
+
+class PageAttempt(NamedTuple):
+    """One try to deliver a page, or what a gateway said of it later."""
+
+    at_ms: int
+    outcome: str  # as core.escalation.sender writes it: sending, sent, retry, failed, report
+    detail: str
+
+
+class Acknowledgement(NamedTuple):
+    """Who said they have a complaint in hand, when, and how (the first one stands)."""
+
+    at_ms: int
+    by: str
+    via: str  # how: 'sms' (a reply with the code), 'inbox' (the desktop's button)

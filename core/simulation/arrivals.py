@@ -9,12 +9,12 @@ outcome) is drawn up front from one seeded generator, so a run is deterministic.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.clock import HOUR_MS, local_midnight_ms
 from core.model import Channel, Outcome, WorkMode
 from core.model.scenario import Scenario
 
@@ -41,11 +41,6 @@ class Arrivals:
         return len(self.arrived_ms)
 
 
-def local_midnight_ms(day: dt.date, tz: str) -> int:
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(tz))
-    return int(start.timestamp() * 1000)
-
-
 def _lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
     if cv <= 0:
         return np.full(n, mean)
@@ -70,7 +65,7 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> Arrivals:
         n = int(counts.sum())
         cell = np.repeat(np.arange(24 * n_queues), counts)
         hour = cell // n_queues
-        times.append(midnight + (hour * 3_600_000 + rng.integers(0, 3_600_000, n)))
+        times.append(midnight + (hour * HOUR_MS + rng.integers(0, HOUR_MS, n)))
         queues.append(cell % n_queues)
     arrived = np.concatenate(times).astype(np.int64) if times else np.zeros(0, np.int64)
     queue_index = np.concatenate(queues).astype(np.int32) if queues else np.zeros(0, np.int32)

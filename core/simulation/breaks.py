@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.clock import MINUTE_MS
 from core.model import AgentState
 from core.model.scenario import AbsencePlan, BreakPlan
 
-MINUTE_MS = 60_000
 #: No pause in a shift's first or last quarter of an hour: logging in and handing
 #: over come first.
 _EDGE_MS = 15 * MINUTE_MS

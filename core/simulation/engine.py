@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.clock import HOUR_MS, MINUTE_MS, local_midnight_ms
 from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
@@ -35,7 +36,7 @@ from core.model import (
 )
 from core.model.scenario import Scenario
 from core.routing import Router
-from core.simulation.arrivals import Arrivals, customer_numbers, generate, local_midnight_ms
+from core.simulation.arrivals import Arrivals, customer_numbers, generate
 from core.simulation.breaks import Pauses, ShiftWindow, plan_pauses
 from core.simulation.complaints import NOTES, draw_complaints
 from core.simulation.sabotage import draw_hangups
@@ -62,7 +63,7 @@ _ARRIVED, _ANSWERED, _IN_TARGET, _AFTER_WAIT, _ABANDONED, _BLOCKED, _WAIT_MS = r
 #: A break held back (the agent was the last at work in a language, or still on
 #: another pause) is tried again this much later, up to this many times (1.5 hours);
 #: then the agent goes without it.
-PAUSE_RETRY_MS = 5 * 60_000
+PAUSE_RETRY_MS = 5 * MINUTE_MS
 PAUSE_TRIES = 18
 
 #: Streams of their own, so that adding one leaves the draws of the others as they
@@ -228,8 +229,8 @@ class Simulation:
             sick = rng.random(len(self.floor.agents)) < sc.sick_rate
             for i, agent in enumerate(self.floor.agents):
                 h0, h1 = sc.shifts[agent.shift]
-                start = midnight + int(h0 * 3_600_000)
-                end = midnight + int(h1 * 3_600_000)
+                start = midnight + int(h0 * HOUR_MS)
+                end = midnight + int(h1 * HOUR_MS)
                 windows.append(ShiftWindow(i, start, end, not sick[i]))
                 if sick[i] or end <= self.begin_ms or start >= self.end_ms:
                     continue
@@ -245,7 +246,7 @@ class Simulation:
     # -- running -------------------------------------------------------------------
 
     def run(self, progress: Callable[[float], None] | None = None) -> Summary:
-        step = 3_600_000
+        step = HOUR_MS
         t = self.begin_ms
         while t < self.end_ms:
             t = min(t + step, self.end_ms)

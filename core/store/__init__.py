@@ -1,5 +1,15 @@
 """All of Floorboard's SQL lives in this package."""
 
-from core.store.store import SeqRange, Store, StoreStats
+from core.store.store import (
+    AgentRow,
+    AuditEntry,
+    QueueRow,
+    SeqRange,
+    Store,
+    StoredComplaint,
+    StoreStats,
+    TimeSpan,
+)
 
-__all__ = ["SeqRange", "Store", "StoreStats"]
+__all__ = ["AgentRow", "AuditEntry", "QueueRow", "SeqRange", "Store", "StoreStats",
+           "StoredComplaint", "TimeSpan"]

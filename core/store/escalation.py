@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import apsw
 
 from core.model import Complaint, ComplaintCategory, ComplaintSource
-from core.model.escalation import Decision, Page, PageChannel, PageState, Urgency, Verdict
-from core.store.store import Store
+from core.model.escalation import (
+    Acknowledgement,
+    Decision,
+    Page,
+    PageAttempt,
+    PageChannel,
+    PageState,
+    Urgency,
+    Verdict,
+)
+from core.store.store import Store, StoredComplaint
 
 #: A complaint's verdict: its latest decision (c: the complaints row).
 _VERDICT = ("(SELECT verdict FROM complaint_decisions d WHERE d.complaint_id = c.id"
@@ -41,16 +51,24 @@ class PageDraft:
         return f"complaint:{self.complaint_id}:step:{self.step}"
 
 
+class OpenCounts(NamedTuple):
+    """What waits for someone: valid complaints nobody acknowledged, and complaints
+    waiting for a senior."""
+
+    valid: int
+    needs_senior: int
+
+
 @dataclass(frozen=True)
 class InboxRow:
     complaint_id: int
     raised_ms: int
-    category: str
-    source: str
+    category: ComplaintCategory
+    source: ComplaintSource
     customer: str | None
     agent: str | None
     note: str
-    verdict: str | None  # None: not triaged yet
+    verdict: Verdict | None  # None: not triaged yet
     reason: str | None
     decided_by: str | None
     pages: int
@@ -81,13 +99,14 @@ class EscalationStore:
     def add_complaints(self, complaints: Sequence[Complaint]) -> list[int]:
         return self.store.add_complaints(complaints)
 
-    def undecided(self) -> list[tuple[int, Complaint]]:
+    def undecided(self) -> list[StoredComplaint]:
         rows = self._c.execute(
             "SELECT id, raised_ms, category, source, interaction_id, agent_id,"
             " customer_number, note FROM complaints c WHERE NOT EXISTS"
             " (SELECT 1 FROM complaint_decisions d WHERE d.complaint_id = c.id) ORDER BY id")
-        return [(r[0], Complaint(r[1], ComplaintCategory(r[2]), ComplaintSource(r[3]),
-                                 r[4], r[5], r[6], r[7])) for r in rows]
+        return [StoredComplaint(r[0], Complaint(r[1], ComplaintCategory(r[2]),
+                                                ComplaintSource(r[3]), r[4], r[5], r[6], r[7]))
+                for r in rows]
 
     def complaint(self, complaint_id: int) -> Complaint:
         r = self._c.execute(
@@ -240,9 +259,10 @@ class EscalationStore:
                 self._c.execute(f"UPDATE pages SET {', '.join(sets)} WHERE id = ?",
                                 (*args, page_id))
 
-    def attempts(self, page_id: int) -> list[tuple[int, str, str]]:
-        return self._c.execute("SELECT at_ms, outcome, detail FROM page_attempts"
-                               " WHERE page_id = ? ORDER BY id", (page_id,)).fetchall()
+    def attempts(self, page_id: int) -> list[PageAttempt]:
+        return [PageAttempt(*r) for r in self._c.execute(
+            "SELECT at_ms, outcome, detail FROM page_attempts WHERE page_id = ? ORDER BY id",
+            (page_id,))]
 
     # -- acknowledgement ------------------------------------------------------------
 
@@ -259,9 +279,10 @@ class EscalationStore:
                             " AND state = 'pending'", (complaint_id,))
         return True
 
-    def acknowledged(self, complaint_id: int) -> tuple[int, str, str] | None:
-        return self._c.execute("SELECT at_ms, by, via FROM acknowledgements"
-                               " WHERE complaint_id = ?", (complaint_id,)).fetchone()
+    def acknowledged(self, complaint_id: int) -> Acknowledgement | None:
+        r = self._c.execute("SELECT at_ms, by, via FROM acknowledgements"
+                            " WHERE complaint_id = ?", (complaint_id,)).fetchone()
+        return None if r is None else Acknowledgement(*r)
 
     def complaint_of_code(self, code: str) -> int | None:
         return self._c.execute("SELECT complaint_id FROM pages WHERE ack_code = ?"
@@ -277,7 +298,7 @@ class EscalationStore:
         """The latest complaints (newest first) with their verdict, pages and
         acknowledgement, for the desktop inbox."""
         rows = self._c.execute(
-            "SELECT c.id, c.raised_ms, k.name, c.source, c.customer_number, a.name, c.note,"
+            "SELECT c.id, c.raised_ms, c.category, c.source, c.customer_number, a.name, c.note,"
             " d.verdict, d.reason, d.decided_by,"
             " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id),"
             " (SELECT count(*) FROM pages p WHERE p.complaint_id = c.id"
@@ -288,22 +309,25 @@ class EscalationStore:
             "   AND p.last_error != '' ORDER BY p.id DESC LIMIT 1),"
             " ack.at_ms, ack.by, ack.via"
             " FROM complaints c"
-            " LEFT JOIN complaint_categories k ON k.code = c.category"
             " LEFT JOIN agents a ON a.id = c.agent_id"
             " LEFT JOIN complaint_decisions d ON d.id = (SELECT max(id) FROM"
             "   complaint_decisions x WHERE x.complaint_id = c.id)"
             " LEFT JOIN acknowledgements ack ON ack.complaint_id = c.id"
             " ORDER BY c.id DESC LIMIT ?", (limit,))
-        return [InboxRow(*r) for r in rows]
+        # The columns become the enums here: callers never compare the stored words.
+        return [InboxRow(cid, raised, ComplaintCategory(category), ComplaintSource(source),
+                         customer, agent, note, None if verdict is None else Verdict(verdict),
+                         *rest)
+                for cid, raised, category, source, customer, agent, note, verdict, *rest
+                in rows]
 
-    def open_counts(self) -> tuple[int, int]:
-        """(valid complaints nobody acknowledged, complaints waiting for a senior)."""
+    def open_counts(self) -> OpenCounts:
         # One pass, counted in SQL: the window asks every second.
         valid, senior = self._c.execute(
             f"SELECT coalesce(sum(v = 'valid' AND {_NOT_ACKED}), 0),"
             f" coalesce(sum(v = 'needs_senior'), 0)"
             f" FROM (SELECT c.id, {_VERDICT} AS v FROM complaints c) AS c").fetchone()
-        return valid, senior
+        return OpenCounts(valid, senior)
 
     def agent_name(self, agent_id: int | None) -> str | None:
         if agent_id is None:

@@ -3,10 +3,10 @@ lines of them that could not be read (schema 5, docs/export.md)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.clock import now_ms
 from core.store.store import Store
 
 _IMPORT_COLUMNS = ("id, source, file_name, sha256, imported_at_ms, lines, imported, phantom,"
@@ -78,7 +78,7 @@ def record_import(
     """Store an import with its rejected lines (line, field, reason, raw text), in one
     transaction (or as part of the caller's ``store.transaction()``)."""
     rejected = list(rejected)
-    when = int(time.time() * 1000) if imported_at_ms is None else imported_at_ms
+    when = now_ms() if imported_at_ms is None else imported_at_ms
     conn = store.connection
     with conn:
         conn.execute(

@@ -7,11 +7,11 @@ migration: append a new one.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import apsw
 
+from core.clock import now_ms
 from core.model import LOOKUP_ENUMS
 from core.store import schema
 
@@ -120,7 +120,7 @@ def migrate(conn: apsw.Connection) -> list[str]:
             step(conn)
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
-                (number, name, int(time.time() * 1000)),
+                (number, name, now_ms()),
             )
             conn.execute(f"PRAGMA user_version = {number}")
             applied.append(name)

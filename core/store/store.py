@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import apsw
 import numpy as np
 
+from core.clock import now_ms
 from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
@@ -71,10 +71,6 @@ def _insert_interactions_sql(rows: int) -> str:
             + ",".join(["(?,?,?,?,?,?,?,?,?)"] * rows))
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 def _detail_json(detail: Mapping[str, Any] | None) -> str | None:
     if detail is None:
         return None
@@ -91,6 +87,48 @@ class SeqRange:
     @property
     def count(self) -> int:
         return max(0, self.last - self.first + 1)
+
+
+class QueueRow(NamedTuple):
+    """A stored queue, as reports name and group by it (``Store.queue_rows``)."""
+
+    id: int
+    name: str
+    channel: Channel
+    language: str
+    sla_target_s: int
+
+
+class AgentRow(NamedTuple):
+    """A stored agent, as reports name and group by it (``Store.agent_rows``)."""
+
+    id: int
+    name: str
+    team: str
+    shift: str
+
+
+class TimeSpan(NamedTuple):
+    """The earliest and latest stored event times (both inclusive)."""
+
+    first_ms: int
+    last_ms: int
+
+
+class StoredComplaint(NamedTuple):
+    """A complaint with the id the store gave it."""
+
+    id: int
+    complaint: Complaint
+
+
+class AuditEntry(NamedTuple):
+    id: int
+    ts_ms: int
+    actor: str
+    action: str
+    subject: str
+    detail: Any  # the JSON detail, decoded; None: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,15 +395,16 @@ class Store:
                                        [(a.id,) for a in agents])
             self.add_agents(agents, replace=True)
 
-    def queue_rows(self) -> list[tuple[int, str, int, str, int]]:
-        """(id, name, channel, language, sla_target_s) of every queue."""
-        return self._conn.execute("SELECT id, name, channel, language, sla_target_s"
-                                  " FROM queues ORDER BY id").fetchall()
+    def queue_rows(self) -> list[QueueRow]:
+        """Every queue, in id order."""
+        return [QueueRow(q, name, Channel(ch), lang, sla) for q, name, ch, lang, sla in
+                self._conn.execute("SELECT id, name, channel, language, sla_target_s"
+                                   " FROM queues ORDER BY id")]
 
-    def agent_rows(self) -> list[tuple[int, str, str, str]]:
-        """(id, name, team, shift) of every agent."""
-        return self._conn.execute("SELECT id, name, team, shift FROM agents ORDER BY id"
-                                  ).fetchall()
+    def agent_rows(self) -> list[AgentRow]:
+        """Every agent, in id order."""
+        return [AgentRow(*r) for r in self._conn.execute(
+            "SELECT id, name, team, shift FROM agents ORDER BY id")]
 
     def agents(self) -> list[Agent]:
         """Every stored agent, whole: languages (primary first), skills and capacity."""
@@ -392,11 +431,11 @@ class Store:
             out.setdefault(agent, []).append(lang)
         return {a: tuple(langs) for a, langs in out.items()}
 
-    def time_span(self) -> tuple[int, int] | None:
+    def time_span(self) -> TimeSpan | None:
         """The earliest and latest event times, or None for no events."""
         lo, hi = self._conn.execute(
             "SELECT min(min_ts_ms), max(max_ts_ms) FROM event_blocks").fetchone()
-        return None if lo is None else (lo, hi)
+        return None if lo is None else TimeSpan(lo, hi)
 
     def max_interaction_id(self) -> int:
         return self._conn.execute("SELECT coalesce(max(id), 0) FROM interactions").get
@@ -515,12 +554,13 @@ class Store:
                 ids.append(self._conn.last_insert_rowid())
         return ids
 
-    def complaints(self, since_id: int = 0) -> list[tuple[int, Complaint]]:
+    def complaints(self, since_id: int = 0) -> list[StoredComplaint]:
         rows = self._conn.execute(
             "SELECT id, raised_ms, category, source, interaction_id, agent_id,"
             " customer_number, note FROM complaints WHERE id > ? ORDER BY id", (since_id,))
-        return [(r[0], Complaint(r[1], ComplaintCategory(r[2]), ComplaintSource(r[3]),
-                                 r[4], r[5], r[6], r[7])) for r in rows]
+        return [StoredComplaint(r[0], Complaint(r[1], ComplaintCategory(r[2]),
+                                                ComplaintSource(r[3]), r[4], r[5], r[6], r[7]))
+                for r in rows]
 
     # -- sales ---------------------------------------------------------------------
 
@@ -569,17 +609,17 @@ class Store:
         with self._conn:
             self._conn.execute(
                 "INSERT INTO audit (ts_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                (_now_ms() if ts_ms is None else ts_ms, actor, action, subject,
+                (now_ms() if ts_ms is None else ts_ms, actor, action, subject,
                  _detail_json(detail)),
             )
             return self._conn.last_insert_rowid()
 
-    def audit_entries(self, since_id: int = 0) -> list[tuple[int, int, str, str, str, Any]]:
+    def audit_entries(self, since_id: int = 0) -> list[AuditEntry]:
         rows = self._conn.execute(
             "SELECT id, ts_ms, actor, action, subject, detail FROM audit WHERE id > ? ORDER BY id",
             (since_id,),
         ).fetchall()
-        return [(*r[:5], None if r[5] is None else json.loads(r[5])) for r in rows]
+        return [AuditEntry(*r[:5], None if r[5] is None else json.loads(r[5])) for r in rows]
 
     # -- overview ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.clock import DAY_MS, MINUTE_MS, day_start_ms
 from core.kpi.batch import KpiSettings
 from core.kpi.incremental import IncrementalKpis
 from core.kpi.targets import queue_targets_s
@@ -16,7 +17,7 @@ from core.model import EVENT_DTYPE, AgentState, Channel
 from core.model.floor_policy import DEFAULT_SLA_S
 from core.store import Store
 from core.wallboard.agent_work import AgentWork
-from core.wallboard.days import day_starts, local_day, local_midnight_ms
+from core.wallboard.days import day_number, day_starts
 from core.wallboard.missed import LiveMissed
 from core.wallboard.snapshot import (
     AgentTile,
@@ -28,8 +29,6 @@ from core.wallboard.snapshot import (
     Wallboard,
 )
 
-MINUTE_MS = 60_000
-DAY_MS = 86_400_000
 #: Trend lines reach this far back, one sample per minute of floor time.
 TREND_MINUTES = 120
 #: The trend's service level and abandonment are over the latest two 15 min intervals.
@@ -152,7 +151,7 @@ class FloorView:
         rows = [self.earlier_missed[d] if d in self.earlier_missed
                 else self.live_missed.day(d) for d in days]
         return MissedHeatmap(
-            day_ms=np.array([local_day(d, self.timezone) * DAY_MS for d in days]),
+            day_ms=np.array([day_number(d, self.timezone) * DAY_MS for d in days]),
             counts=np.stack(rows))
 
     def agent_today(self, today_ms: int) -> dict[int, AgentToday]:
@@ -174,7 +173,7 @@ class FloorView:
         figures of the last call (they are the costliest part: the caller asks for
         them less often)."""
         at = self.kpis.latest_ms
-        day = local_midnight_ms(max(at, 0), self.timezone)
+        day = day_start_ms(max(at, 0), self.timezone)
         now = self.kpis.now()
         today = self.kpis.table(("channel",), since_ms=day) if at >= 0 else None
         rows = {} if today is None else {int(c): i for i, c in
@@ -240,7 +239,7 @@ def floor_view_from_store(store: Store, timezone: str,
     languages = store.agent_languages()
     target = queue_targets_s(store, targets)
     return FloorView(
-        [QueueInfo(q, Channel(ch), lang, target[q])
-         for q, _, ch, lang, _ in store.queue_rows()],
-        [AgentInfo(a, name, languages.get(a, ())) for a, name, _, _ in store.agent_rows()],
+        [QueueInfo(q.id, q.channel, q.language, target[q.id])
+         for q in store.queue_rows()],
+        [AgentInfo(a.id, a.name, languages.get(a.id, ())) for a in store.agent_rows()],
         timezone)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.clock import DAY_MS, HOUR_MS
 from core.kpi.batch import local_interval
 from core.kpi.missed_calls import MissedCallSettings, missed_calls_from_store
 from core.model import EVENT_DTYPE, Channel, EventKind
 from core.store import Store
-from core.wallboard.days import DAY_MS, HOUR_MS, local_day
+from core.wallboard.days import day_number
 
 
 def missed_by_hour(store: Store, since_ms: int, until_ms: int, timezone: str,
@@ -24,7 +25,7 @@ def missed_by_hour(store: Store, since_ms: int, until_ms: int, timezone: str,
     hours = missed_calls_from_store(store, since_ms, until_ms,
                                     MissedCallSettings(timezone=timezone)).by_hour()
     # The rows' local dates, as the hours' (wall-clock ms // DAY_MS).
-    row_day = [local_day(d, timezone) for d in days]
+    row_day = [day_number(d, timezone) for d in days]
     for hour_ms, n in zip(hours.hour_ms.tolist(), hours.missed.tolist(), strict=True):
         day = hour_ms // DAY_MS
         if day in row_day:
@@ -91,5 +92,5 @@ class LiveMissed:
 
     def day(self, midnight_ms: int) -> np.ndarray:
         """The counts of the local day starting at ``midnight_ms`` (UTC ms)."""
-        return self.counts.get(local_day(midnight_ms, self.timezone),
+        return self.counts.get(day_number(midnight_ms, self.timezone),
                                np.zeros(24, dtype=np.int64)).copy()

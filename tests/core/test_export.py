@@ -190,7 +190,7 @@ def test_secrets_never_reach_an_export(populated_store: Store, tmp_path: Path) -
             detail = c.execute("SELECT detail FROM audit WHERE action = 'gateway-check'")
             assert REDACTED in detail.fetchone()[0]
     # The live database keeps its audit as it was written.
-    assert any(password in str(e[5]) for e in populated_store.audit_entries())
+    assert any(password in str(e.detail) for e in populated_store.audit_entries())
 
 
 def test_rejected_lines_never_carry_customer_ids_out_of_a_pseudonymised_export(
@@ -241,7 +241,8 @@ def test_failed_export_leaves_nothing(store: Store, tmp_path: Path) -> None:
 def test_export_is_audited_in_the_live_database(store: Store, tmp_path: Path) -> None:
     export_snapshot(store, tmp_path / "x.sqlite", actor="manager")
     entry = store.audit_entries()[-1]
-    assert entry[2:5] == ("manager", "export", str(tmp_path / "x.sqlite"))
+    assert (entry.actor, entry.action, entry.subject) == (
+        "manager", "export", str(tmp_path / "x.sqlite"))
 
 
 def test_pseudonym_key_is_created_once_and_private(tmp_path: Path) -> None:

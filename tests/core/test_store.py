@@ -178,7 +178,14 @@ def test_stats_and_audit(populated_store: Store) -> None:
     assert s.events == len(floor_data.events()) and s.last_ts_ms is not None
     i = populated_store.audit("manager", "toggle", "playbook.sms", {"on": True})
     entry = populated_store.audit_entries(since_id=i - 1)[0]
-    assert entry[2:] == ("manager", "toggle", "playbook.sms", {"on": True})
+    assert (entry.actor, entry.action, entry.subject, entry.detail) == (
+        "manager", "toggle", "playbook.sms", {"on": True})
+
+
+def test_queue_rows_give_channels(populated_store: Store) -> None:
+    rows = populated_store.queue_rows()
+    assert rows and all(type(q.channel) is Channel for q in rows)
+    assert [q.id for q in rows] == sorted(q.id for q in rows)
 
 
 def test_agent_state_codes_are_stable() -> None:

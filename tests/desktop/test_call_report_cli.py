@@ -125,7 +125,7 @@ def test_calls_are_the_report_s_numbers_with_the_floor_s_skills(capsys, sim) -> 
     with Store.open(db) as store:
         report = call_report(store, simulation.start_ms, simulation.end_ms,
                              simulation.floor.agents)
-        names = {a: n for a, n, *_ in store.agent_rows()}
+        names = {a.id: a.name for a in store.agent_rows()}
     t = report.table
     rows = doc["agents"]
     assert [r["agent"] for r in rows] == [names[a] for a in t.agent_id.tolist()]
@@ -190,7 +190,7 @@ def test_outbound_of_the_simulated_day_is_the_report_s(capsys, sim) -> None:
     rows = _csv(capsys, db, "outbound", *DAY_ARGS)
     with Store.open(db) as store:
         report = outbound_report(store, simulation.start_ms, simulation.end_ms)
-        names = {a: n for a, n, *_ in store.agent_rows()}
+        names = {a.id: a.name for a in store.agent_rows()}
     assert len(rows) > 1
     assert [int(r["dials"]) for r in rows] == report.table.dials.tolist()
     assert [r["agent"] for r in rows if r["flags"]] == [names[f.agent_id]

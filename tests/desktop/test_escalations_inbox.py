@@ -77,8 +77,8 @@ def test_acknowledge_confirm_and_mark_not_valid_are_recorded(qtbot, window,
     w = window
     _settled(qtbot, w, lambda: w.inbox.select(1))
     _settled(qtbot, w, w.inbox.ack_button.click)
-    _, by, via = w.inbox.db.acknowledged(1)
-    assert (by, via) == (w.inbox.me, "inbox")
+    ack = w.inbox.db.acknowledged(1)
+    assert (ack.by, ack.via) == (w.inbox.me, "inbox")
     assert w.inbox.model.cells(w.inbox.model.rows[_row(w, 1)])[8].startswith(
         f"{w.inbox.me} (inbox)")
     _settled(qtbot, w, w.refresh)

@@ -142,7 +142,7 @@ def test_the_seeds_flags_are_shown_with_evidence_and_on_the_agents_rows(qtbot,
         panel.run_button.click()
     since, until = panel._range_ms()
     assert until - since == 7 * 86_400_000 and until > simulation.end_ms - 86_400_000
-    names = {a: n for a, n, *_ in store.agent_rows()}
+    names = {a.id: a.name for a in store.agent_rows()}
     sabotage = outbound_report(store, since, until).sabotage
     spread = call_report(store, since, until, store.agents()).spread
     assert [names[f.agent_id] for f in sabotage] == ["Olena"] and spread

@@ -18,6 +18,7 @@ from core.escalation.configured import policy_from_config
 from core.escalation.escalator import Escalator
 from core.floor.escalation_db import FloorEscalationDb
 from core.model import Channel, Complaint, ComplaintCategory, ComplaintSource
+from core.model.escalation import Verdict
 
 TZ = "Europe/Kyiv"
 
@@ -73,11 +74,10 @@ def test_a_busy_window_runs_no_sql_on_the_gui_thread(qtbot, app, floor_of, db_pa
         window.reports.run_button.click()
     window.tabs.setCurrentWidget(window.inbox)
     window.inbox.refresh()
-    qtbot.waitUntil(lambda: any(r.acked_ms is None and str(getattr(r.verdict, "value",
-                                                                      r.verdict)) == "valid"
+    qtbot.waitUntil(lambda: any(r.acked_ms is None and r.verdict is Verdict.VALID
                                 for r in window.inbox.model.rows), timeout=20_000)
     valid = next(r.complaint_id for r in window.inbox.model.rows
-                 if str(getattr(r.verdict, "value", r.verdict)) == "valid")
+                 if r.verdict is Verdict.VALID)
     window.inbox.select(valid)
     qtbot.waitUntil(lambda: window.inbox.ack_button.isEnabled(), timeout=10_000)
     window.inbox.ack_button.click()

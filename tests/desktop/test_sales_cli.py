@@ -174,7 +174,7 @@ def test_the_simulated_day_is_the_report_s_numbers(capsys, sim) -> None:
     with Store.open(db) as store:
         assert floor_of_store(store).floor == simulation.floor
         report = sales_report(store, *DAY, floor=simulation.floor)
-        names = {a: n for a, n, *_ in store.agent_rows()}
+        names = {a.id: a.name for a in store.agent_rows()}
     t, rev = report.table, report.revenue
     assert t.sales.sum() == simulation.summary.sales > 0
     assert "normal_day_28" in doc["floor"] and doc["currencies"] == ["EUR"]
@@ -224,7 +224,7 @@ def test_each_grouping_is_the_report_s(capsys, sim, by) -> None:
     rows = _csv(capsys, db, *DAY_ARGS, "--by", by)
     with Store.open(db) as store:
         t = sales_report(store, *DAY, by, simulation.floor).table
-        queue_name = {q: n for q, n, *_ in store.queue_rows()}
+        queue_name = {q.id: q.name for q in store.queue_rows()}
     keys = [queue_name[k] for k in t.key.tolist()] if by == "queue" else t.key.tolist()
     assert [r[by] for r in rows] == keys and len(rows) > 1
     assert [int(r["sales"]) for r in rows] == t.sales.tolist()

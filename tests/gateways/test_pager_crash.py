@@ -85,7 +85,7 @@ sender = "Floorboard"
                     time.sleep(0.2)
                 assert done(), "not every page went out after the restart"
                 pages = esc.pages()
-                tries = {p.id: [o for _, o, _ in esc.attempts(p.id)] for p in pages}
+                tries = {p.id: [a.outcome for a in esc.attempts(p.id)] for p in pages}
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(10)

@@ -82,12 +82,13 @@ def test_a_valid_complaint_reaches_the_phone_reports_back_and_is_acknowledged(
     assert f"Call {CLIENT}" in sms and f"Ack: reply {page.ack_code}" in sms
     _until("the delivery report", lambda: sender.db.page(page.id).state is
            PageState.DELIVERED, sender)
-    outcomes = [o for _, o, _ in sender.db.attempts(page.id)]
+    outcomes = [a.outcome for a in sender.db.attempts(page.id)]
     assert outcomes[:2] == ["sending", "sent"] and "report" in outcomes
     # The manager replies with the code from the phone.
     k.reply("380501112233", "Floorboard", f"ok {page.ack_code}")
     _until("the acknowledgement", lambda: sender.db.acknowledged(cid) is not None, sender)
-    assert sender.db.acknowledged(cid)[1:] == ("Manager", "sms")
+    ack = sender.db.acknowledged(cid)
+    assert (ack.by, ack.via) == ("Manager", "sms")
     assert len(k.received()) == 1  # nothing more was sent
 
 
@@ -144,7 +145,7 @@ def test_a_wrong_password_fails_for_good_and_says_so_without_the_password(
     before = len(sender.db.pages(cid))
     sender.run_once(int(time.time() * 1000) + 3_600_000)
     assert len(sender.db.pages(cid)) == before
-    text = " ".join(d for p in sender.db.pages(cid) for _, _, d in sender.db.attempts(p.id))
+    text = " ".join(a.detail for p in sender.db.pages(cid) for a in sender.db.attempts(p.id))
     assert PASSWORD not in text and k.received() == []
 
 

@@ -10,9 +10,10 @@ import zoneinfo
 
 import pytest
 
+from core.clock import MINUTE_MS
 from core.config.escalation import parse_contacts
 from core.escalation.escalator import Escalator
-from core.escalation.policy import MINUTE_MS, EscalationPolicy
+from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageRules
 from core.model import (
     Agent,
@@ -23,7 +24,14 @@ from core.model import (
     Direction,
     Interaction,
 )
-from core.model.escalation import PageChannel, PageState, Urgency, Verdict
+from core.model.escalation import (
+    Acknowledgement,
+    PageAttempt,
+    PageChannel,
+    PageState,
+    Urgency,
+    Verdict,
+)
 from core.store.escalation import EscalationStore
 
 TZ = "Europe/Kyiv"
@@ -79,6 +87,17 @@ def test_a_valid_complaint_is_decided_with_its_page_in_one_transaction(floor) ->
     assert page.text.startswith(f"Complaint {cid}: HARM. Call {CLIENT}. Agent Olena. ")
     assert page.text.endswith(f"Ack: reply {page.ack_code}") and len(page.text) <= 160
     assert esc.triage_new(_at(10, 7)) == []  # decided once
+
+
+def test_the_inbox_gives_enums_not_the_stored_words(floor) -> None:
+    cid = _raise(floor)
+    [before] = EscalationStore(floor).inbox()
+    assert (before.category, before.source, before.verdict) == (
+        ComplaintCategory.HARM, ComplaintSource.AGENT, None)
+    Escalator(floor, _policy(), "UA").triage_new(_at(10, 6))
+    [row] = EscalationStore(floor).inbox()
+    assert row.complaint_id == cid and row.verdict is Verdict.VALID
+    assert EscalationStore(floor).open_counts() == (1, 0)
 
 
 def test_no_decision_without_its_page(floor, monkeypatch) -> None:
@@ -152,7 +171,7 @@ def test_unacknowledged_pages_go_up_the_chain_until_acknowledged(floor) -> None:
     code = esc.db.pages(cid)[0].ack_code
     assert {p.ack_code for p in esc.db.pages(cid)} == {code}
     assert esc.acknowledge_code(f"ok {code.lower()}", "0501112233", t) == cid
-    assert esc.db.acknowledged(cid) == (t, "Manager", "sms")
+    assert esc.db.acknowledged(cid) == Acknowledgement(at_ms=t, by="Manager", via="sms")
     assert esc.db.pages(cid)[-1].state is PageState.CANCELLED
     assert esc.advance(t + 60 * MINUTE_MS) == [] and esc.db.due(t + 60 * MINUTE_MS) == []
     assert esc.acknowledge_code("XXXX", MANAGER, t) is None
@@ -169,8 +188,8 @@ def test_a_way_that_failed_for_good_gives_way_to_the_next(floor) -> None:
     page = next(p for p in esc.db.pages(cid) if p.id == new)
     assert (page.contact, page.channel, page.address) == ("Manager", PageChannel.NTFY,
                                                          "fb-manager")
-    assert esc.db.attempts(sms.id) == [(_at(10, 6), "failed",
-                                        "403 Forbidden: wrong password")]
+    assert esc.db.attempts(sms.id) == [PageAttempt(_at(10, 6), "failed",
+                                                   "403 Forbidden: wrong password")]
 
 
 def test_marked_not_valid_cancels_what_waits(floor) -> None:

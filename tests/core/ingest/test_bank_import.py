@@ -17,7 +17,7 @@ from core.kpi.batch import KpiSettings, contact_kpis
 from core.kpi.contacts import contact_facts
 from core.kpi.report import kpi_report
 from core.model import NONE
-from core.store import Store
+from core.store import Store, TimeSpan
 from core.store.imports import import_records, rejected_rows
 from tests import floor_data
 from tests.conftest import SHARED_DATA
@@ -118,7 +118,8 @@ def test_events_are_the_reader_s_in_time_order(imported, store) -> None:
     want = np.array([NONE, *(agents[a] for a in calls.agents)])[
         np.where(calls.events["agent_id"] == NONE, 0, calls.events["agent_id"])]
     np.testing.assert_array_equal(stored["agent_id"], want)
-    assert store.time_span() == (int(calls.events["ts_ms"][0]), int(calls.events["ts_ms"][-1]))
+    assert store.time_span() == TimeSpan(int(calls.events["ts_ms"][0]),
+                                         int(calls.events["ts_ms"][-1]))
 
 
 def test_every_bad_line_is_kept_with_its_line_field_reason_and_text(imported, store) -> None:
@@ -139,10 +140,11 @@ def test_every_bad_line_is_kept_with_its_line_field_reason_and_text(imported, st
 
 def test_the_import_is_audited(imported, store) -> None:
     path, result = imported
-    [entry] = [e for e in store.audit_entries() if e[3] == "import"]
-    assert entry[2:5] == ("supervisor", "import", str(path))
-    assert entry[5]["import_id"] == result.record.id
-    assert (entry[5]["imported"], entry[5]["phantom"], entry[5]["rejected"]) == (6, 1, 4)
+    [entry] = [e for e in store.audit_entries() if e.action == "import"]
+    assert (entry.actor, entry.action, entry.subject) == ("supervisor", "import", str(path))
+    assert entry.detail["import_id"] == result.record.id
+    assert (entry.detail["imported"], entry.detail["phantom"],
+            entry.detail["rejected"]) == (6, 1, 4)
 
 
 def test_the_summary_says_what_came_in_and_where_the_rejected_lines_are(imported) -> None:
@@ -242,8 +244,8 @@ def test_into_a_store_with_a_floor_ids_continue_after_the_floor_s(tmp_path,
     assert ids == [offset + line for line in sorted(GOOD)]
     # The calls' queues and agents are the bank's, under their new ids.
     bank = store.read_columns(since_seq=len(floor_events))
-    queue_name = {q: name for q, name, *_ in store.queue_rows()}
-    agent_name = {a: name for a, name, *_ in store.agent_rows()}
+    queue_name = {q.id: q.name for q in store.queue_rows()}
+    agent_name = {a.id: a.name for a in store.agent_rows()}
     assert {queue_name[q] for q in bank["queue_id"].tolist()} == set(QUEUE_NAMES.values())
     assert {agent_name[a] for a in bank["agent_id"].tolist() if a != NONE} == {"DORIT", "AVNI"}
     # KPIs by queue: the bank's queues give the engine's numbers over the reader's events.
@@ -266,7 +268,7 @@ def test_a_later_month_reuses_the_queues_and_agents(tmp_path, store) -> None:
     later = import_bank_file(store, bank_file(march, **{"\t9902": "\t9903"}))
     assert later.queues_added == [] and later.agents_added == 0
     assert len(store.queue_rows()) == len(first.queues_added) == 6  # every call type
-    assert [name for _, name, *_ in store.agent_rows()] == ["DORIT", "AVNI"]
+    assert [a.name for a in store.agent_rows()] == ["DORIT", "AVNI"]
     assert later.record.interaction_id_offset == max(GOOD)
     assert store.stats().interactions == 2 * len(GOOD)
     assert [r.id for r in import_records(store)] == [1, 2]

@@ -27,8 +27,8 @@ def floor(tmp_path_factory):
         span = store.time_span()
         # A range that cuts through the day, so that contacts near its edges have their
         # wait inside and their conversation outside, or the other way round.
-        since = span[0] + 9 * 3_600_000 + 7 * 60_000
-        until = span[0] + 30 * 3_600_000 + 11 * 60_000
+        since = span.first_ms + 9 * 3_600_000 + 7 * 60_000
+        until = span.first_ms + 30 * 3_600_000 + 11 * 60_000
         found = report_facts(store, since, until, TZ)
         yield store, found
 
@@ -73,7 +73,7 @@ def test_the_rows_name_each_contact_and_what_it_counted_as(floor) -> None:
     got = row_contacts(f, found.settings, ("agent",), "hour", {"agent": agent},
                        found.since_ms, found.until_ms)
     rows = drill_down_rows(store, found, got)
-    name = dict((a, n) for a, n, *_ in store.agent_rows())[agent]
+    name = {a.id: a.name for a in store.agent_rows()}[agent]
     assert len(rows) == len(got) > 10
     assert {r["agent"] for r in rows} == {name}
     assert sum("conversation" in r["counted_as"] for r in rows) == table.talked[busiest]

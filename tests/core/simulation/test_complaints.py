@@ -37,7 +37,8 @@ def test_a_month_on_the_normal_floor(tmp_path: Path) -> None:
     assert 40 <= len(rows) <= 200, len(rows)
     arr = sim.arrivals
     prank_numbers, serious_genuine = set(), set()
-    for (_, complaint), (iid, aid, category) in zip(rows, events, strict=True):
+    for complaint, (iid, aid, category) in zip((r.complaint for r in rows), events,
+                                               strict=True):
         assert (complaint.interaction_id, complaint.agent_id, int(complaint.category)) == (
             iid, aid, category)
         assert ended_by[iid] == aid  # raised by the agent who served the contact

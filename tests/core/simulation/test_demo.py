@@ -78,7 +78,7 @@ def test_a_stopped_run_leaves_nothing_waiting_or_busy(tmp_path: Path) -> None:
         closing = events[events["ts_ms"] == last1 + 1]
         assert all(e.detail == STOPPED for e in details if e.ts_ms == last1 + 1)
         after = contact_facts(events)
-        live = IncrementalKpis(KpiSettings(), {q: ch for q, _, ch, _, _ in store.queue_rows()})
+        live = IncrementalKpis(KpiSettings(), {q.id: q.channel for q in store.queue_rows()})
         live.apply(events)
     assert ((after.offered_ms >= 0) & (after.how == 0)).sum() == 0
     assert ((after.how == 1) & (after.ended_ms < after.resolved_ms)).sum() == 0

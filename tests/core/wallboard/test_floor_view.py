@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.clock import MINUTE_MS, day_start_ms
 from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
@@ -14,8 +15,7 @@ from core.kpi.missed_calls import MissedCallSettings, missed_calls
 from core.model import AgentState, Channel, EventKind
 from core.simulation.engine import Simulation
 from core.store import Store
-from core.wallboard.days import local_midnight_ms
-from core.wallboard.floor_view import MINUTE_MS, TREND_MINUTES, floor_view_from_store
+from core.wallboard.floor_view import TREND_MINUTES, floor_view_from_store
 from core.wallboard.thresholds import Level, Thresholds
 
 TZ = "Europe/Kyiv"
@@ -46,7 +46,7 @@ def test_today_s_figures_are_the_batch_engine_s(day, hour) -> None:
     view, part = _fed(store, events, at)
     board = view.wallboard()
     assert board.at_ms == int(part["ts_ms"].max())
-    assert board.day_start_ms == local_midnight_ms(at, TZ) == sim.start_ms
+    assert board.day_start_ms == day_start_ms(at, TZ) == sim.start_ms
     batch = contact_kpis(contact_facts(part), ("channel",), "hour", view.settings,
                          since_ms=board.day_start_ms, until_ms=board.at_ms + 1)
     row = {int(c): i for i, c in enumerate(batch.keys["channel"].tolist())}

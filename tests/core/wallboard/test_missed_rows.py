@@ -6,11 +6,12 @@ import dataclasses
 
 import numpy as np
 
+from core.clock import day_start_ms
 from core.config.scenario import load_scenario
 from core.kpi.missed_calls import MissedCallSettings, missed_calls_from_store
 from core.simulation.engine import Simulation
 from core.store import Store
-from core.wallboard.days import day_starts, local_midnight_ms
+from core.wallboard.days import day_starts
 from core.wallboard.missed import missed_by_hour
 
 TZ = "Europe/Kyiv"
@@ -21,7 +22,7 @@ def test_earlier_days_are_the_report_s_hours(tmp_path) -> None:
         sc = dataclasses.replace(load_scenario("normal_day_28"), days=3)
         sim = Simulation(sc, store)
         sim.run()
-        last = local_midnight_ms(sim.end_ms - 1, TZ)
+        last = day_start_ms(sim.end_ms - 1, TZ)
         days = day_starts(last, 4, TZ)  # the day before the run, and its three
         counts = missed_by_hour(store, days[0], sim.end_ms, TZ, days)
         assert not counts[0].any()
