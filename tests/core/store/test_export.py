@@ -20,7 +20,7 @@ from core.store import export as export_module
 from core.store.export import PSEUDONYM_PREFIX, REDACTED, export_snapshot, load_or_create_key
 from tests import floor_data
 from tests.conftest import REPO
-from tests.core.append_child import batch_size
+from tests.core.store.append_child import batch_size
 
 KEY = bytes(range(32))
 ANALYST_VIEWS = ["v_events", "v_interactions", "v_agent_states", "v_agents", "v_sales"]
@@ -43,7 +43,7 @@ def test_snapshot_is_consistent_while_another_process_appends(tmp_path: Path, mo
     writer = subprocess.Popen(
         # At a floor's pace (a batch each 2 ms), not flat out: a database growing
         # faster than a 4-page copy step can follow would make that copy endless.
-        [sys.executable, "-m", "tests.core.append_child", str(db), "0", "100000", "2"],
+        [sys.executable, "-m", "tests.core.store.append_child", str(db), "0", "100000", "2"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -143,7 +143,7 @@ def test_pseudonymized_numbers_keep_equality_and_type(
 def test_sales_leave_whole_and_by_name_pseudonymised_or_not(
     populated_store: Store, tmp_path: Path
 ) -> None:
-    from tests.core.test_store import SALES
+    from tests.core.store.test_store import SALES
 
     populated_store.add_sales(SALES)
     cols = "interaction_id, agent_id, sold_ms, amount_cents, currency, partner_id, product"

@@ -27,7 +27,7 @@ from core.store import Store
 from core.store.migrations import LATEST_VERSION, MIGRATIONS
 from core.store.schema import APPLICATION_ID
 from tests import floor_data
-from tests.core.block_map import check_block_map
+from tests.core.store.block_map import check_block_map
 
 
 def _events(n: int, t0: int = 1000) -> list[Event]:

@@ -14,10 +14,10 @@ import apsw
 import pytest
 
 from tests.conftest import REPO
-from tests.core.append_child import batch_size
-from tests.core.block_map import check_block_map
+from tests.core.store.append_child import batch_size
+from tests.core.store.block_map import check_block_map
 
-CHILD = [sys.executable, "-m", "tests.core.append_child"]
+CHILD = [sys.executable, "-m", "tests.core.store.append_child"]
 
 
 def _run_and_kill(db: Path, first_batch: int, rng: random.Random) -> list[int]:
