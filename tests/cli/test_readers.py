@@ -3,8 +3,6 @@ current file, no write lock, and they work in a folder the user cannot write to.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +13,7 @@ import pytest
 from core.errors import StoreError
 from core.store import Store, migrations
 from tests import floor_data
-from tests.conftest import REPO
+from tests.read_only import run_in_read_only_folder
 
 
 def _fingerprint(folder: Path) -> dict[str, tuple[int, int]]:
@@ -23,25 +21,8 @@ def _fingerprint(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def _read_only_run(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """`floorboard ARGS` where ``folder`` is truly read-only: as root, permission bits
-    do not stop writes, so it is bind-mounted read-only in a private mount namespace."""
-    command = [sys.executable, "-m", "desktop.cli", *args]
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            return subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-        finally:
-            folder.chmod(0o755)
-    if not shutil.which("unshare"):
-        pytest.skip("running as root without unshare(1): cannot make a read-only folder")
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --make-rprivate / && true"],
-                           capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"no private mount namespace here: {probe.stderr.decode().strip()}")
-    script = (f'mount --make-rprivate / && mount --bind "{folder}" "{folder}" && '
-              f'mount -o remount,bind,ro "{folder}" && exec "$@"')
-    return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *command], cwd=REPO,
-                          capture_output=True, text=True)
+    """`floorboard ARGS` where ``folder`` is truly read-only."""
+    return run_in_read_only_folder(folder, [sys.executable, "-m", "desktop.cli", *args])
 
 
 def test_reports_work_in_a_read_only_folder(tmp_path: Path) -> None:

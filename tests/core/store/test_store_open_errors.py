@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from core.errors import StoreError
 from core.store import Store
 from core.store.migrations import LATEST_VERSION
-from tests.conftest import REPO
+from tests.read_only import run_in_read_only_folder
 
 
 def _fingerprint(path: Path) -> tuple[str, int, list[str]]:
@@ -95,32 +94,8 @@ print("opened")
 
 
 def _run_read_only(folder: Path, db: Path) -> subprocess.CompletedProcess:
-    """Run Store.open(db) where ``folder`` is truly read-only for the process.
-
-    As root, permission bits do not stop writes, so the folder is bind-mounted
-    read-only in a private mount namespace; otherwise its mode is made 0555.
-    """
-    code = [sys.executable, "-c", _OPEN_IN_RO, str(db)]
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            return subprocess.run(code, cwd=REPO, capture_output=True, text=True)
-        finally:
-            folder.chmod(0o755)
-    if not shutil.which("unshare"):
-        pytest.skip("running as root without unshare(1): cannot make a read-only folder")
-    script = (
-        f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" '
-        '&& exec "$@"'
-    )
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --make-rprivate / && true"],
-                           capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"no private mount namespace here: {probe.stderr.decode().strip()}")
-    return subprocess.run(
-        ["unshare", "-m", "sh", "-c", "mount --make-rprivate / && " + script, "sh", *code],
-        cwd=REPO, capture_output=True, text=True,
-    )
+    """Store.open(db) where ``folder`` is truly read-only for the process."""
+    return run_in_read_only_folder(folder, [sys.executable, "-c", _OPEN_IN_RO, str(db)])
 
 
 def test_read_only_location_for_a_new_database(tmp_path: Path) -> None:
