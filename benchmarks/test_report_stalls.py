@@ -15,7 +15,7 @@ import time
 import pytest
 
 from core.config.scenario import load_scenario
-from core.kpi.flagged_report import flagged_report
+from core.reports.flagged_report import flagged_report
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.simulated_floor import GIL_SWITCH_S

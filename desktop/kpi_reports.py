@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 
 from core.clock import at_wall_clock, local_day, now_ms, to_local, zone
 from core.floor.floor import Floor
-from core.kpi.flagged_report import FlaggedReport, flagged_report
 from core.kpi.intervals import INTERVALS
-from core.kpi.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
 from core.model import Channel
+from core.reports.flagged_report import FlaggedReport, flagged_report
+from core.reports.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
 from desktop.table_model import ColumnsModel, Index
 
 #: What a report can be grouped by, in the manager's words: (label, dimensions).

@@ -56,3 +56,20 @@ def floor_of():
     yield get
     for floor in floors.values():
         floor.close()
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    """A simulated day of the seeds' floor, as `floorboard simulate` leaves it, with
+    the floor's clock in a config file beside it: (database, the Simulation)."""
+    from core.config.scenario import load_scenario
+    from core.simulation.engine import Simulation
+    from tests.report_floor import write_config
+
+    path = tmp_path_factory.mktemp("sim") / "floor.sqlite"
+    with Store.open(path) as store:
+        simulation = Simulation(load_scenario("normal_day_28"), store,
+                                floor_source="the floor of scenario normal_day_28")
+        simulation.run()
+    write_config(path.parent)
+    return path, simulation

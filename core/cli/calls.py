@@ -17,8 +17,8 @@ from core.cli.report_options import (
     store_range,
 )
 from core.kpi.calls import CallSettings, call_report
-from core.kpi.report import call_rows, spread_dicts
 from core.phone_numbers import NumberPlan
+from core.reports.call_rows import call_rows, spread_dicts
 from core.store import Store
 
 #: The ratios (in per out, calls per number) are in CSV and JSON only: the table has

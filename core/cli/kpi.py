@@ -12,9 +12,9 @@ from core.cli.report_options import add_report_arguments, parse_by, parse_range
 from core.config import channel_targets_s
 from core.errors import ConfigError
 from core.kpi.batch import DIMENSIONS, INTERVALS
-from core.kpi.report import kpi_report
-from core.kpi.table_text import KPI_LEGEND, KPI_TABLE
 from core.model import Channel
+from core.reports.kpi_rows import kpi_report
+from core.reports.table_text import KPI_LEGEND, KPI_TABLE
 from core.store import Store
 
 

@@ -17,7 +17,7 @@ from core.cli.report_options import (
     store_range,
 )
 from core.kpi.missed_calls import MissedCallSettings, MissedCause, missed_calls_from_store
-from core.kpi.report import (
+from core.reports.missed_rows import (
     CAUSE_MEANING,
     CAUSE_WORDS,
     missed_call_evidence,

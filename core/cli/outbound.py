@@ -15,8 +15,8 @@ from core.cli.report_options import (
     store_range,
 )
 from core.kpi.outbound import OutboundSettings, outbound_report
-from core.kpi.report import outbound_rows, sabotage_dicts
 from core.phone_numbers import NumberPlan
+from core.reports.outbound_rows import outbound_rows, sabotage_dicts
 from core.store import Store
 
 OUTBOUND_TABLE = (("agent", "agent"), ("dials", "dials"), ("ended", "ended"),

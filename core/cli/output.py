@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core.kpi.table_text import cell_text, write_csv
+from core.reports.table_text import cell_text, write_csv
 
 
 @dataclass

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from core.clock import format_local, parse_local
 from core.errors import ConfigError
 from core.kpi.batch import DIMENSIONS
-from core.kpi.report import FloorSource, check_floor, floor_of_store, load_floor_arg
+from core.reports.floor_source import FloorSource, check_floor, floor_of_store, load_floor_arg
 from core.store import Store
 
 FORMATS = ("table", "csv", "json")
 FLOOR_HELP = ("the floor the database was filled from: a shipped scenario's name "
-              "(normal_day_28), a scenario file or a floor file (default: the shipped "
-              "scenario whose floor matches the database, if one does)")
+              "(normal_day_28), a scenario file or a floor file (default: the floor "
+              "stored with the database when it was filled, if one was)")
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,9 +17,9 @@ from core.cli.report_options import (
     parse_by,
     store_range,
 )
-from core.kpi.report import partner_rows, sales_currencies, sales_rows, sales_totals
 from core.kpi.sales import GROUPINGS, SalesSettings, sales_report
 from core.phone_numbers import NumberPlan
+from core.reports.sales_rows import partner_rows, sales_currencies, sales_rows, sales_totals
 from core.store import Store
 
 #: The table's columns before the revenue, one per currency, and after it. CSV and

@@ -15,9 +15,9 @@ from rich.table import Table
 
 from core.cli.command import Command
 from core.cli.context import Context
-from core.config.scenario import load_scenario
+from core.config.scenario import load_scenario, scenario_source
 from core.kpi.batch import KpiTable
-from core.kpi.report import kpi_report
+from core.reports.kpi_rows import kpi_report
 from core.simulation.engine import Simulation, Summary
 from core.store import Store
 
@@ -59,7 +59,7 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
     sc = dataclasses.replace(sc, days=days or sc.days, seed=sc.seed if seed is None else seed)
     started = time.perf_counter()
     with Store.open(db) as store:
-        sim = Simulation(sc, store)
+        sim = Simulation(sc, store, floor_source=scenario_source(scenario))
         if speed:
             console.print(f"Running {sc.name} at {speed:g}x: Ctrl+C stops.")
             wall0 = time.monotonic()

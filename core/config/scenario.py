@@ -366,6 +366,16 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "assets" / "scenarios"
 
 
+def scenario_source(name_or_path: str | Path) -> str:
+    """Where a scenario's floor comes from, in words, as ``load_scenario`` is given it:
+    a shipped scenario's name, or a file (its full path: the words outlive the folder
+    they were said in)."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        return f"the floor of scenario {name_or_path}"
+    return f"the floor of scenario file {path.expanduser().resolve()}"
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A scenario by file path, or by name from assets/scenarios ("normal_day_28")."""
     path = Path(name_or_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from core.clock import DAY_MS, day_start_ms, local_day
-from core.config.scenario import load_scenario
+from core.config.scenario import load_scenario, scenario_source
 from core.floor.floor import Changes, Floor
 from core.kpi.contacts import contact_facts
 from core.model import AgentState, Event, EventKind, Outcome
@@ -77,4 +77,5 @@ def resume_floor(floor: Floor, scenario: str, now_ms: int, *, days: int = DEMO_D
     day = local_day(begin, sc.timezone)
     sc = dataclasses.replace(sc, start=day, days=days)
     return Simulation(sc, flush_events=flush_events, begin_ms=begin,
-                      writes=lambda op: floor.write(op, SIMULATED))
+                      writes=lambda op: floor.write(op, SIMULATED),
+                      floor_source=scenario_source(scenario))

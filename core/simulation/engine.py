@@ -122,13 +122,17 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, store: Store | None = None,
                  flush_events: int = 50_000, begin_ms: int | None = None,
-                 writes: Writes | None = None) -> None:
+                 writes: Writes | None = None, floor_source: str | None = None) -> None:
         """``begin_ms``: start the floor at this moment of the scenario's first day
         instead of at midnight (contacts before it never come; agents on shift then
         are there from it), e.g. to carry on after a run already in the database.
         ``writes``: how the run's writes reach the database instead of ``store``: a
-        function that runs an operation with the store (the Floor's writer)."""
+        function that runs an operation with the store (the Floor's writer).
+        ``floor_source``: where the scenario came from, in words, stored with its
+        floor for the reports (default: the scenario's name)."""
         self.scenario = scenario
+        self.floor_source = (f"the floor of scenario '{scenario.name}'" if floor_source is None
+                             else floor_source)
         self.floor = scenario.floor
         self.store = store
         if writes is None and store is not None:
@@ -182,7 +186,7 @@ class Simulation:
         self.id_offset = 0
         if self._writes is not None:
             def save(s: Store) -> int:
-                s.save_floor([q.queue for q in queues], self.floor.agents)
+                s.save_floor(self.floor, self.floor_source)
                 return s.max_interaction_id()
             self.id_offset = self._writes(save)
         arr = self.arrivals

@@ -7,9 +7,10 @@ from core.store.store import (
     SeqRange,
     Store,
     StoredComplaint,
+    StoredFloor,
     StoreStats,
     TimeSpan,
 )
 
 __all__ = ["AgentRow", "AuditEntry", "QueueRow", "SeqRange", "Store", "StoreStats",
-           "StoredComplaint", "TimeSpan"]
+           "StoredComplaint", "StoredFloor", "TimeSpan"]

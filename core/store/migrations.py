@@ -88,6 +88,11 @@ def _v9_customer_contacts(conn: apsw.Connection) -> None:
         conn.execute(sql)
 
 
+def _v10_floor_policies(conn: apsw.Connection) -> None:
+    for sql in schema.V10_FLOOR_POLICIES:
+        conn.execute(sql)
+
+
 MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
     ("initial", _v1_initial),
     ("event kind BLOCKED", _v2_lookup_rows),
@@ -100,6 +105,8 @@ MIGRATIONS: list[tuple[str, Callable[[apsw.Connection], None]]] = [
      _v8_escalation),
     ("existing clients looked up from a cache filled when triage asks, not an index on"
      " every interaction", _v9_customer_contacts),
+    ("the floor's routing policy and where it came from, stored when a floor is saved",
+     _v10_floor_policies),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -527,6 +527,24 @@ V9_CUSTOMER_CONTACTS = [
     "INSERT INTO customer_contacts_upto VALUES (1, 0)",
 ]
 
+# Schema 10: the floor a database was filled from, stored when the floor is saved (the
+# simulator at start; an import with a floor file). The reports judge who could take
+# which call, and which agents are comparable, from the routing policy itself: the
+# queues and agents tables alone do not say which queues are sales work, what
+# proficiency a queue asks for, or which groups it serves. `policy` is the JSON of the
+# whole FloorPolicy (core/store/floor_policy_json.py); `source` says in words where it
+# came from. A floor saved again adds a row if it changed: the newest row holds.
+V10_FLOOR_POLICIES = [
+    """
+    CREATE TABLE floor_policies (
+        id       INTEGER PRIMARY KEY,
+        saved_ms INTEGER NOT NULL,
+        source   TEXT NOT NULL,
+        policy   TEXT NOT NULL
+    )
+    """,
+]
+
 #: Tables that are caches of others: emptied in an export (they refill when asked).
 CACHE_TABLES = {"customer_contacts": "DELETE FROM customer_contacts",
                 "customer_contacts_upto": "UPDATE customer_contacts_upto SET interaction_id = 0"}

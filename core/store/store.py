@@ -14,6 +14,7 @@ import apsw
 import numpy as np
 
 from core.clock import now_ms
+from core.errors import StoreError
 from core.model import (
     EVENT_DTYPE,
     INTERACTION_DTYPE,
@@ -33,8 +34,10 @@ from core.model import (
     array_to_events,
     events_to_array,
 )
+from core.model.floor_policy import FloorPolicy
 from core.phone_numbers import classify_number
 from core.store.database import open_database, open_reader
+from core.store.floor_policy_json import policy_from_json, policy_to_json
 from core.store.migrations import schema_version
 from core.store.schema import EVENT_BLOCK
 from core_ext.event_codec import decode_rows, encode_flat, encode_interactions, encode_values
@@ -106,6 +109,15 @@ class AgentRow(NamedTuple):
     name: str
     team: str
     shift: str
+
+
+class StoredFloor(NamedTuple):
+    """The floor policy stored when a floor was saved (``Store.stored_floor``)."""
+
+    saved_ms: int
+    #: Where it came from, in words ("the floor of scenario normal_day_28").
+    source: str
+    floor: FloorPolicy
 
 
 class TimeSpan(NamedTuple):
@@ -376,9 +388,11 @@ class Store:
                     [(a.id, int(ch), cap) for ch, cap in a.capacity.items()],
                 )
 
-    def save_floor(self, queues: Iterable[Queue], agents: Iterable[Agent]) -> None:
-        """Write (or update) a floor's queues and agents: a floor file may be edited and
-        loaded again into the same database."""
+    def save_floor(self, floor: FloorPolicy, source: str) -> None:
+        """Write (or update) a floor's queues and agents, and keep its policy with
+        ``source`` (where it came from, in words) for the reports: a floor file may be
+        edited and loaded again into the same database, and the newest floor holds."""
+        policy = policy_to_json(floor)
         with self._conn:
             self._conn.executemany(
                 "INSERT INTO queues (id, name, channel, skill, language, sla_target_s, strategy)"
@@ -386,14 +400,42 @@ class Store:
                 " channel = excluded.channel, skill = excluded.skill,"
                 " language = excluded.language, sla_target_s = excluded.sla_target_s,"
                 " strategy = excluded.strategy",
-                [(q.id, q.name, int(q.channel), q.skill, q.language, q.sla_target_s,
-                  q.strategy) for q in queues],
+                [(qp.queue.id, qp.queue.name, int(qp.queue.channel), qp.queue.skill,
+                  qp.queue.language, qp.queue.sla_target_s, qp.queue.strategy)
+                 for qp in floor.queues],
             )
-            agents = list(agents)
+            agents = list(floor.agents)
             for table in ("agent_languages", "agent_skills", "agent_capacity"):
                 self._conn.executemany(f"DELETE FROM {table} WHERE agent_id = ?",
                                        [(a.id,) for a in agents])
             self.add_agents(agents, replace=True)
+            newest = self._conn.execute(
+                "SELECT id, source, policy FROM floor_policies ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            # The demo floor saves the same floor at every start: one row, not one a
+            # start (a big floor's policy is megabytes).
+            if newest is not None and newest[1:] == (source, policy):
+                self._conn.execute("UPDATE floor_policies SET saved_ms = ? WHERE id = ?",
+                                   (now_ms(), newest[0]))
+            else:
+                self._conn.execute(
+                    "INSERT INTO floor_policies (saved_ms, source, policy) VALUES (?, ?, ?)",
+                    (now_ms(), source, policy))
+
+    def stored_floor(self) -> StoredFloor | None:
+        """The floor saved last, or None when none was (a database filled before
+        schema 10, or only by imports without a floor). StoreError for a policy this
+        Floorboard cannot read."""
+        row = self._conn.execute("SELECT saved_ms, source, policy FROM floor_policies"
+                                 " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        saved_ms, source, policy = row
+        try:
+            floor = policy_from_json(policy)
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: the stored floor cannot be read ({exc}).") from None
+        return StoredFloor(saved_ms, source, floor)
 
     def queue_rows(self) -> list[QueueRow]:
         """Every queue, in id order."""

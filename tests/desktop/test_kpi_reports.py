@@ -16,13 +16,13 @@ from core.config import defaults
 from core.config.scenario import load_scenario
 from core.kpi.calls import call_report
 from core.kpi.outbound import outbound_report
-from core.kpi.report import kpi_report
-from core.kpi.table_text import cell_text
+from core.reports.kpi_rows import kpi_report
+from core.reports.table_text import cell_text
 from core.simulation.engine import Simulation
 from core.store import Store
 from desktop.kpi_reports import FLAGGED, GROUPINGS
 from desktop.main_window import MainWindow
-from tests.desktop.report_floor import TZ
+from tests.report_floor import TZ
 
 
 @pytest.fixture(scope="module")

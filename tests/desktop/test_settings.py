@@ -12,8 +12,8 @@ import pytest
 from core.config import channel_targets_s, defaults, load_config
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
-from core.kpi.report import kpi_report, settings_from_store
 from core.model import Channel
+from core.reports.kpi_rows import kpi_report, settings_from_store
 from core.store import Store
 from desktop.main_window import MainWindow
 from desktop.palette import target_text

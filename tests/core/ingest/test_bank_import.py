@@ -15,8 +15,8 @@ from core.ingest.anonymous_bank import read_bank_file
 from core.ingest.bank_import import TEAM, import_bank_file, summary_lines
 from core.kpi.batch import KpiSettings, contact_kpis
 from core.kpi.contacts import contact_facts
-from core.kpi.report import kpi_report
 from core.model import NONE
+from core.reports.kpi_rows import kpi_report
 from core.store import Store, TimeSpan
 from core.store.imports import import_records, rejected_rows
 from tests import floor_data

@@ -11,7 +11,8 @@ import pytest
 from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.drill_down import row_contacts
-from core.kpi.report import drill_down_rows, report_facts
+from core.reports.drill_down_rows import drill_down_rows
+from core.reports.kpi_rows import report_facts
 from core.simulation.engine import Simulation
 from core.store import Store
 from core_ext import kpi_layout

@@ -452,7 +452,7 @@ def test_agents_come_back_whole(store: Store) -> None:
     from core.config.scenario import load_scenario
 
     floor = load_scenario("normal_day_28").floor
-    store.save_floor([q.queue for q in floor.queues], floor.agents)
+    store.save_floor(floor, "the floor of scenario normal_day_28")
     # Skills come back by name (the table keeps no order among them).
     want = [dataclasses.replace(a, skills=tuple(sorted(a.skills, key=lambda k: k.skill)))
             for a in sorted(floor.agents, key=lambda a: a.id)]

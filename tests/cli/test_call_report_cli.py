@@ -5,7 +5,6 @@ mistakes refused, and a reader that stops early."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import subprocess
@@ -17,7 +16,6 @@ import pytest
 from core.kpi.calls import call_report
 from core.kpi.missed_calls import MissedCallSettings, missed_calls_from_store
 from core.kpi.outbound import outbound_report
-from core.kpi.report import floor_of_store
 from core.model import (
     Agent,
     AgentSkill,
@@ -27,11 +25,12 @@ from core.model import (
     Outcome,
     Queue,
 )
+from core.reports.floor_source import floor_of_store
 from core.store import Store
 from desktop.cli import main
 from tests.conftest import REPO
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
-from tests.desktop.report_floor import TZ, write_config
+from tests.report_floor import TZ, write_config
 
 MIN = 60 * S
 #: The hand-built day, on the floor's clock and in UTC ms.
@@ -272,17 +271,3 @@ def test_a_reader_that_stops_early_is_no_error(sim, command, fmt) -> None:
     err = p.stderr.read().decode()
     assert p.wait(timeout=120) == 0, err
     assert err == ""
-
-
-def test_the_simulated_floor_is_found_only_when_it_is_exact(sim, tmp_path) -> None:
-    _, simulation = sim
-    queues = [q.queue for q in simulation.floor.queues]
-    agents = list(simulation.floor.agents)
-    renamed_agent = [dataclasses.replace(agents[0], name="Someone else"), *agents[1:]]
-    renamed_queue = [dataclasses.replace(queues[0], name="elsewhere"), *queues[1:]]
-    for name, (q, a) in {"same": (queues, agents), "agent": (queues, renamed_agent),
-                         "queue": (renamed_queue, agents)}.items():
-        with Store.open(tmp_path / f"{name}.sqlite") as store:
-            store.save_floor(q, a)
-            found = floor_of_store(store)
-        assert (found is not None) == (name == "same"), name

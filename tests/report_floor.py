@@ -1,5 +1,5 @@
 """What the report commands' tests share: the floor's clock in a config file (the
-simulated day is the fixture ``sim`` in conftest.py)."""
+simulated day is the fixture ``sim`` in tests/conftest.py)."""
 
 from __future__ import annotations
 

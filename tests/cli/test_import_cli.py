@@ -12,11 +12,11 @@ import pytest
 from core.ingest.anonymous_bank import read_bank_file
 from core.kpi.batch import KpiSettings, contact_kpis
 from core.kpi.contacts import contact_facts
-from core.kpi.report import display_rows
+from core.reports.kpi_rows import display_rows
 from core.store import Store
+from tests.cli.test_cli import floorboard
 from tests.conftest import SHARED_DATA
 from tests.core.ingest.test_bank_import import bank_file
-from tests.desktop.test_cli import floorboard
 
 FEBRUARY = SHARED_DATA / "anonymous_bank" / "february_1999.tsv"
 TZ = "Asia/Jerusalem"

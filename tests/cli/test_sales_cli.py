@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from core.kpi.report import floor_of_store
 from core.kpi.sales import sales_report
 from core.model import Agent, Channel, EventKind, Interaction, Outcome, Queue, Sale
+from core.reports.floor_source import floor_of_store
 from core.simulation.sales import PARTNER_PRODUCT
 from core.store import Store
 from desktop.cli import main
 from tests.conftest import REPO
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
-from tests.desktop.report_floor import write_config
+from tests.report_floor import write_config
 
 MIN = 60 * S
 NINE = MIDNIGHT + 9 * HOUR

@@ -16,13 +16,13 @@ import pytest
 from core.config.scenario import load_scenario
 from core.kpi.batch import contact_kpis
 from core.kpi.contacts import contact_facts
-from core.kpi.report import kpi_report, settings_from_store
 from core.model import AgentState, Channel, Outcome
+from core.reports.kpi_rows import kpi_report, settings_from_store
 from core.simulation.engine import Simulation
 from core.store import Store
 from core_ext import kpi_layout
+from tests.cli.test_cli import floorboard
 from tests.core.kpi.call_streams import HOUR, MIDNIGHT, Floor, S
-from tests.desktop.test_cli import floorboard
 
 TZ = "Europe/Kyiv"
 MIN = 60 * S
