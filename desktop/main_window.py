@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         #: The latest status read (None until the first arrives).
         self.stats: StoreStats | None = None
         self._agents_asked = False
+        self._agents_stale = False
         self._simulation = simulation
         self._tz = zone(config.get("floor.timezone"))
         self._name = config.get("floor.name")
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
 
         def shown(agents: list) -> None:
             self._agents_asked = False
+            self._agents_stale = False
             self.agents.set_agents(agents)
             if self.wallboard.latest is not None:
                 self.agents.show_wallboard(self.wallboard.latest)
@@ -349,8 +351,11 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: self._floor.read(lambda s: s.agents()), shown)
 
     def _tab_shown(self, _: int) -> None:
-        if self.tabs.currentWidget() is self.agents and self.wallboard.latest is not None:
-            self._show_agents(self.wallboard.latest)
+        if self.tabs.currentWidget() is self.agents:
+            if self._agents_stale:
+                self._read_agents()
+            elif self.wallboard.latest is not None:
+                self._show_agents(self.wallboard.latest)
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
         self.thresholds = thresholds
@@ -400,7 +405,10 @@ class MainWindow(QMainWindow):
             if self.tabs.currentWidget() is self.inbox:
                 self.inbox.refresh()
         if changes.agents:
-            self._read_agents()
+            # Read when shown: a hidden table of 1,000 agents need not be rebuilt.
+            self._agents_stale = True
+            if self.tabs.currentWidget() is self.agents:
+                self._read_agents()
         db = FloorEscalationDb(self._floor)
         self.tasks.run(lambda: (self._floor.read(lambda s: s.stats()), db.open_counts()),
                        self._show_status)

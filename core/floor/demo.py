@@ -18,9 +18,9 @@ from core_ext import kpi_layout
 DEMO_DAYS = 7
 #: How far back a stopped floor's open work is looked for (an e-mail waits days).
 OPEN_WORK_LOOKBACK_MS = 7 * DAY_MS
-#: What a simulated floor's writes change (a flush also saves the floor at start).
-SIMULATED = Changes(agents=True, queues=True, interactions=True, events=True,
-                    complaints=True)
+#: What a simulated floor's writes change: its floor once, at start; then each flush.
+FLOOR_SAVED = Changes(agents=True, queues=True)
+FLUSHED = Changes(interactions=True, events=True, complaints=True)
 #: Said in the detail of every event that closes a stopped floor's work.
 STOPPED = {"reason": "floor stopped"}
 
@@ -77,5 +77,6 @@ def resume_floor(floor: Floor, scenario: str, now_ms: int, *, days: int = DEMO_D
     day = local_day(begin, sc.timezone)
     sc = dataclasses.replace(sc, start=day, days=days)
     return Simulation(sc, flush_events=flush_events, begin_ms=begin,
-                      writes=lambda op: floor.write(op, SIMULATED),
+                      writes=lambda op, saves_floor: floor.write(
+                          op, FLOOR_SAVED if saves_floor else FLUSHED),
                       floor_source=scenario_source(scenario))

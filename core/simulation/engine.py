@@ -46,8 +46,9 @@ from core_ext.event_merge import merge_by_time
 from core_ext.sim_loop import LOGIN, PAUSE, SHIFT_END, SHIFT_START, SimLoop
 
 #: Runs a write with the store and returns its result: ``op(store)`` for a run of
-#: its own, or the Floor's writer in the app.
-Writes = Callable[[Callable[[Store], object]], object]
+#: its own, or the Floor's writer in the app. The flag is True for the write that
+#: saves the floor (its agents and queues); the others store what happened.
+Writes = Callable[[Callable[[Store], object], bool], object]
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class Simulation:
         self.floor = scenario.floor
         self.store = store
         if writes is None and store is not None:
-            def writes(op: Callable[[Store], object]) -> object:
+            def writes(op: Callable[[Store], object], saves_floor: bool) -> object:
                 return op(store)
         self._writes = writes
         self.flush_events = flush_events
@@ -188,7 +189,7 @@ class Simulation:
             def save(s: Store) -> int:
                 s.save_floor(self.floor, self.floor_source)
                 return s.max_interaction_id()
-            self.id_offset = self._writes(save)
+            self.id_offset = self._writes(save, True)
         arr = self.arrivals
         self.loop = self.loop_class(
             self.router.compiled_core, arr.arrived_ms, arr.queue_index, arr.handle_ms,
@@ -342,7 +343,7 @@ class Simulation:
                     s.add_sales(sold)
                     s.append(events)
 
-            self._writes(store_flush)
+            self._writes(store_flush, False)
         self._flushed = hi
 
     def _login_events(self) -> tuple[np.ndarray, np.ndarray]:

@@ -368,25 +368,23 @@ class Store:
         upsert = (" ON CONFLICT(id) DO UPDATE SET name = excluded.name, team = excluded.team,"
                   " shift = excluded.shift, blend_profile = excluded.blend_profile"
                   if replace else "")
+        agents = list(agents)
+        # One statement per table for the whole floor: four per agent made a
+        # 10,000-agent floor's save a tenth of a second.
         with self._conn:
-            for a in agents:
-                self._conn.execute(
-                    "INSERT INTO agents (id, name, team, shift, blend_profile)"
-                    " VALUES (?, ?, ?, ?, ?)" + upsert,
-                    (a.id, a.name, a.team, a.shift, int(a.blend)),
-                )
-                self._conn.executemany(
-                    "INSERT INTO agent_languages (agent_id, language, rank) VALUES (?, ?, ?)",
-                    [(a.id, lang, rank) for rank, lang in enumerate(a.languages)],
-                )
-                self._conn.executemany(
-                    "INSERT INTO agent_skills (agent_id, skill, proficiency) VALUES (?, ?, ?)",
-                    [(a.id, s.skill, s.proficiency) for s in a.skills],
-                )
-                self._conn.executemany(
-                    "INSERT INTO agent_capacity (agent_id, channel, capacity) VALUES (?, ?, ?)",
-                    [(a.id, int(ch), cap) for ch, cap in a.capacity.items()],
-                )
+            self._conn.executemany(
+                "INSERT INTO agents (id, name, team, shift, blend_profile)"
+                " VALUES (?, ?, ?, ?, ?)" + upsert,
+                [(a.id, a.name, a.team, a.shift, int(a.blend)) for a in agents])
+            self._conn.executemany(
+                "INSERT INTO agent_languages (agent_id, language, rank) VALUES (?, ?, ?)",
+                [(a.id, lang, rank) for a in agents for rank, lang in enumerate(a.languages)])
+            self._conn.executemany(
+                "INSERT INTO agent_skills (agent_id, skill, proficiency) VALUES (?, ?, ?)",
+                [(a.id, sk.skill, sk.proficiency) for a in agents for sk in a.skills])
+            self._conn.executemany(
+                "INSERT INTO agent_capacity (agent_id, channel, capacity) VALUES (?, ?, ?)",
+                [(a.id, int(ch), cap) for a in agents for ch, cap in a.capacity.items()])
 
     def save_floor(self, floor: FloorPolicy, source: str) -> None:
         """Write (or update) a floor's queues and agents, and keep its policy with
