@@ -14,11 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDateTime,
-    QObject,
-    QRunnable,
     QSortFilterProxyModel,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -45,6 +42,7 @@ from core.model import Channel
 from core.reports.flagged_report import FlaggedReport, flagged_report
 from core.reports.table_text import KPI_LEGEND, KPI_TABLE, cell_text, write_csv
 from desktop.table_model import ColumnsModel, Index
+from desktop.tasks import Tasks
 
 #: What a report can be grouped by, in the manager's words: (label, dimensions).
 GROUPINGS = (("Agent", ("agent",)), ("Team", ("team",)), ("Shift", ("shift",)),
@@ -100,27 +98,6 @@ class RowsModel(ColumnsModel):
         return None
 
 
-class _Relay(QObject):
-    """Carries a worker's answer to the GUI thread: (ticket, result) or (ticket, error)."""
-
-    done = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _Job(QRunnable):
-    def __init__(self, relay: _Relay, ticket: int, work: Callable[[], object]) -> None:
-        super().__init__()
-        self._relay, self._ticket, self._work = relay, ticket, work
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except Exception as exc:  # shown in the panel; the app goes on
-            self._relay.failed.emit(self._ticket, f"{type(exc).__name__}: {exc}")
-            return
-        self._relay.done.emit(self._ticket, result)
-
-
 def _table(model: RowsModel) -> tuple[QTableView, QSortFilterProxyModel]:
     proxy = QSortFilterProxyModel()
     proxy.setSourceModel(model)
@@ -155,12 +132,9 @@ class KpiReportsPanel(QWidget):
         self.last_event_ms: int | None = None
         self._range_default = False
         self._tz, self._region = zone(timezone), region
-        self._pool = QThreadPool(self)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._arrived)
-        self._relay.failed.connect(self._failed)
-        self._ticket = 0
-        self._wanted: dict[int, str] = {}  # ticket -> "report" or "contacts"
+        self._tasks = Tasks(self)
+        #: The latest request of each kind ("report", "contacts"): only its answer is shown.
+        self._latest: dict[str, int] = {}
         self.report: FlaggedReport | None = None
         self.contacts: list[dict[str, object]] = []
         self._range_set = False
@@ -289,12 +263,11 @@ class KpiReportsPanel(QWidget):
     # -- running ------------------------------------------------------------------
 
     def _submit(self, what: str, work: Callable[[], object]) -> None:
-        self._ticket += 1
         # Only the latest of each kind is shown: an older answer arriving late is
         # dropped rather than drawn over a newer one.
-        self._wanted = {t: w for t, w in self._wanted.items() if w != what}
-        self._wanted[self._ticket] = what
-        self._pool.start(_Job(self._relay, self._ticket, work))
+        n = self._latest[what] = self._latest.get(what, 0) + 1
+        self._tasks.run(work, lambda result: self._arrived(what, n, result),
+                        lambda message: self._failed(what, n, message))
 
     def run_report(self) -> None:
         if not self._range_set:
@@ -333,8 +306,9 @@ class KpiReportsPanel(QWidget):
         if current.isValid():
             self.show_contacts(self.proxy.mapToSource(current).row())
 
-    def _arrived(self, ticket: int, result: object) -> None:
-        what = self._wanted.pop(ticket, None)
+    def _arrived(self, what: str, n: int, result: object) -> None:
+        if self._latest.get(what) != n:
+            return
         if what == "report":
             self._show_report(result)  # type: ignore[arg-type]
         elif what == "contacts":
@@ -344,8 +318,8 @@ class KpiReportsPanel(QWidget):
             return
         self.shown.emit()
 
-    def _failed(self, ticket: int, message: str) -> None:
-        if self._wanted.pop(ticket, None) is not None:
+    def _failed(self, what: str, n: int, message: str) -> None:
+        if self._latest.get(what) == n:
             self.status.setText(f"The report could not be made: {message}")
 
     def _show_report(self, report: FlaggedReport) -> None:
@@ -420,4 +394,4 @@ class KpiReportsPanel(QWidget):
 
     def wait_done(self) -> None:
         """Let running reports finish (before the database is closed)."""
-        self._pool.waitForDone()
+        self._tasks.wait_done()

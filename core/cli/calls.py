@@ -8,12 +8,13 @@ from core.cli.command import Command
 from core.cli.context import Context
 from core.cli.output import Output, emit
 from core.cli.report_options import (
-    FLOOR_HELP,
     NO_EVENTS,
+    add_floor_argument,
     add_report_arguments,
     floor_arg,
     local_text,
     nothing_json,
+    range_head,
     store_range,
 )
 from core.kpi.calls import CallSettings, call_report
@@ -57,15 +58,14 @@ def calls_command(store: Store, since: str | None, until: str | None, fmt: str,
                    [f["evidence"] for f in flags])],
         notes=[compared] + ([] if flags else ["No spread between comparable agents above "
                                               f"{100 * settings.spread_threshold:.0f}%."]),
-        document={"from": local_text(span[0], timezone), "to": local_text(span[1], timezone),
-                  "timezone": timezone, "floor": found.source if found else None,
+        document={**range_head(span, timezone),
+                  "floor": found.source if found else None,
                   "agents": rows, "spread_flags": flags}), fmt)
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     add_report_arguments(parser)
-    parser.add_argument("--floor", metavar="SCENARIO|FILE",
-                        help=FLOOR_HELP + "; compares agents by skills too")
+    add_floor_argument(parser, "compares agents by skills too")
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:

@@ -8,12 +8,13 @@ from core.cli.command import Command
 from core.cli.context import Context
 from core.cli.output import Output, emit
 from core.cli.report_options import (
-    FLOOR_HELP,
     NO_EVENTS,
+    add_floor_argument,
     add_report_arguments,
     floor_arg,
     local_text,
     nothing_json,
+    range_head,
     store_range,
 )
 from core.kpi.missed_calls import MissedCallSettings, MissedCause, missed_calls_from_store
@@ -73,16 +74,15 @@ def missed_command(store: Store, since: str | None, until: str | None, fmt: str,
         rows=rows, columns=MISSED_TABLE, empty="No call was missed in this range.",
         sections=sections, notes=[eligibility, legend],
         footer={"hour": "total", **totals, "likely_cause": ""} if rows else None,
-        document={"from": local_text(span[0], timezone), "to": local_text(span[1], timezone),
-                  "timezone": timezone, "floor": found.source if found else None,
+        document={**range_head(span, timezone),
+                  "floor": found.source if found else None,
                   "agents_counted": counted, "hours": rows, "totals": totals,
                   "calls": calls}), fmt)
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     add_report_arguments(parser)
-    parser.add_argument("--floor", metavar="SCENARIO|FILE",
-                        help=FLOOR_HELP + "; only the agents who could take a call count")
+    add_floor_argument(parser, "only the agents who could take a call count")
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:

@@ -12,6 +12,7 @@ from core.cli.report_options import (
     add_report_arguments,
     local_text,
     nothing_json,
+    range_head,
     store_range,
 )
 from core.kpi.outbound import OutboundSettings, outbound_report
@@ -52,8 +53,8 @@ def outbound_command(store: Store, since: str | None, until: str | None, fmt: st
         sections=[("Dials that end before anyone could answer:",
                    [f["evidence"] for f in flags])],
         notes=[rule] + ([] if flags else ["No agent's dials end too soon against the peers'."]),
-        document={"from": local_text(span[0], timezone), "to": local_text(span[1], timezone),
-                  "timezone": timezone, "agents": rows, "sabotage_flags": flags}), fmt)
+        document={**range_head(span, timezone),
+                  "agents": rows, "sabotage_flags": flags}), fmt)
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:

@@ -18,6 +18,11 @@ FLOOR_HELP = ("the floor the database was filled from: a shipped scenario's name
               "stored with the database when it was filled, if one was)")
 
 
+def add_floor_argument(parser: argparse.ArgumentParser, what_it_changes: str) -> None:
+    parser.add_argument("--floor", metavar="SCENARIO|FILE",
+                        help=f"{FLOOR_HELP}; {what_it_changes}")
+
+
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="since", metavar="WHEN",
                         help="start, on the floor's clock: 2026-11-02 or 2026-11-02T14:00 "
@@ -89,6 +94,12 @@ def local_text(ms: int, timezone: str) -> str:
 
 
 NO_EVENTS = "The database holds no events."
+
+
+def range_head(span: tuple[int, int], timezone: str) -> dict[str, object]:
+    """The head of a JSON report: the range it covers, on the floor's clock."""
+    return {"from": local_text(span[0], timezone), "to": local_text(span[1], timezone),
+            "timezone": timezone}
 
 
 def nothing_json(timezone: str) -> dict[str, object]:

@@ -8,13 +8,14 @@ from core.cli.command import Command
 from core.cli.context import Context
 from core.cli.output import Output, emit
 from core.cli.report_options import (
-    FLOOR_HELP,
     NO_EVENTS,
+    add_floor_argument,
     add_report_arguments,
     floor_arg,
     local_text,
     nothing_json,
     parse_by,
+    range_head,
     store_range,
 )
 from core.kpi.sales import GROUPINGS, SalesSettings, sales_report
@@ -90,8 +91,8 @@ def sales_command(store: Store, since: str | None, until: str | None, fmt: str,
                    [f"{p['partner']}: {p['sales']:,} sale{'s' if p['sales'] != 1 else ''}, "
                     f"{p['revenue']:,.2f} {p['currency']}" for p in partners])],
         notes=notes, footer={by: "total", **totals} if totals else None,
-        document={"from": local_text(span[0], timezone), "to": local_text(span[1], timezone),
-                  "timezone": timezone, "floor": found.source if found else None, "by": by,
+        document={**range_head(span, timezone),
+                  "floor": found.source if found else None, "by": by,
                   "currencies": currencies, "groups": rows, "totals": totals,
                   "partner_sales": partners,
                   "sales_without_lines": report.sales_without_lines}), fmt)
@@ -102,8 +103,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", default="agent",
                         help=f"one of {', '.join(GROUPINGS)} (default: agent, who ended "
                         "the conversation)")
-    parser.add_argument("--floor", metavar="SCENARIO|FILE",
-                        help=FLOOR_HELP + "; only its sales queues count")
+    add_floor_argument(parser, "only its sales queues count")
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
