@@ -12,6 +12,7 @@ from core.cli.command import Command
 from core.cli.context import Context, db_path_of, load_config_of
 from core.cli.main import HEADLESS, program
 from core.cli.main import main as cli_main
+from core.cli.simulate import positive_speed
 from core.config.scenario import load_scenario
 from core.paths import default_config_path
 
@@ -28,20 +29,10 @@ def _has_display() -> bool:
     )
 
 
-def _speed(text: str) -> float:
-    try:
-        speed = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not speed > 0 or speed == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text}: give a speed above 0 (1: the wall clock)")
-    return speed
-
-
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", help="the simulated floor to show (default: "
                         "normal_day_28)")
-    parser.add_argument("--speed", type=_speed, help="simulated seconds per second "
+    parser.add_argument("--speed", type=positive_speed, help="simulated seconds per second "
                         "(default: 1, the wall clock)")
     parser.add_argument("--no-simulation", action="store_true",
                         help="open on the database alone, without a simulated floor")

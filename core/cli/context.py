@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.config import Config, load_config
-from core.errors import StoreError
 from core.floor.floor import Floor
 from core.paths import default_config_path, default_db_path
 from core.store import Store
+from core.store.database import missing_database
 
 
 def add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -67,8 +67,7 @@ class Context:
 
     def existing_writer(self) -> Store:
         """The database to write, which must exist already (export, import into it)."""
-        path = Path(self.db_path).expanduser()
+        path = Path(self.db_path).expanduser().resolve()
         if not path.exists():
-            raise StoreError(f"{path.resolve()}: no such database; nothing was created. "
-                             "Pass --db with the path of an existing database.")
+            raise missing_database(path)
         return Store.open(path)

@@ -109,7 +109,8 @@ def _positive_days(text: str) -> int:
     return days
 
 
-def _positive_speed(text: str) -> float:
+def positive_speed(text: str) -> float:
+    """--speed as the app and `simulate` take it: simulated seconds per second."""
     try:
         speed = float(text)
     except ValueError:
@@ -127,7 +128,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="days to simulate (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     pace = parser.add_mutually_exclusive_group()
-    pace.add_argument("--speed", type=_positive_speed,
+    pace.add_argument("--speed", type=positive_speed,
                       help="run paced: X simulated seconds per second")
     pace.add_argument("--fast", action="store_true", help="as fast as possible (the default)")
 

@@ -146,7 +146,7 @@ def open_database(path: Path | str) -> apsw.Connection:
     return conn
 
 
-def _missing(path: Path) -> StoreError:
+def missing_database(path: Path) -> StoreError:
     return StoreError(
         f"{path}: no such database; nothing was created. Pass --db with the path of "
         "an existing database (the app and `floorboard simulate` create one)."
@@ -165,7 +165,7 @@ def open_reader(path: Path | str) -> apsw.Connection:
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file. Pass --db FILE.sqlite.")
     if not path.exists():
-        raise _missing(path)
+        raise missing_database(path)
     _check_ours(path)
     _app_id, version, schema_cookie = _inspect(path)
     if schema_cookie == 0:
