@@ -25,6 +25,7 @@ import apsw
 from core.errors import ExportError
 from core.phone_numbers import normalize_number
 from core.store import schema
+from core.store.export_target import check_export_target
 from core.store.migrations import schema_version
 from core.store.store import Store
 
@@ -209,12 +210,7 @@ def export_snapshot(
     is recorded in the audit trail by ``audit(actor, action, target, detail)``
     (default: ``store.audit``, which needs the writer)."""
     out = Path(out).expanduser().resolve()
-    if out.is_dir():
-        raise ExportError(f"{out}: is a folder; give the export a file name such as floor.sqlite.")
-    if out.exists() and not force:
-        raise ExportError(f"{out}: already exists. Choose another name or pass --force.")
-    if not out.parent.is_dir():
-        raise ExportError(f"{out.parent}: folder does not exist.")
+    check_export_target(out, store.path, force)
     tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
     for leftover in (tmp, Path(f"{tmp}-journal")):
         leftover.unlink(missing_ok=True)

@@ -1,0 +1,59 @@
+"""Where an export may be written: never over the database it reads, nor over any
+part of a SQLite database that is open or was left mid-write.
+
+Replacing a WAL database's main file while its ``-wal`` stays beside it leaves a
+malformed database (the old log is replayed onto the new file), so a file with a
+``-wal``, ``-shm`` or ``-journal`` beside it is taken as open, and those side files
+are never export targets themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import ExportError
+
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def _main_of(path: Path) -> Path | None:
+    """The database ``path`` belongs to if it is one's side file, else None."""
+    for suffix in SIDE_SUFFIXES:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            return path.with_name(path.name[: -len(suffix)])
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a == b
+
+
+def check_export_target(out: Path, source: Path, force: bool) -> None:
+    """Refuse ``out`` unless writing a new file there (or, with ``force``, replacing
+    one) can damage no database. ``out`` is resolved; ``source`` is the database the
+    export reads."""
+    source = Path(source).expanduser().resolve()
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; give the export a file name such as floor.sqlite.")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out.parent}: folder does not exist.")
+    if _same_file(out, source):
+        raise ExportError(f"{out}: is the database being exported; an export never "
+                          "replaces it. Choose another file name.")
+    main = _main_of(out)
+    if main is not None and (main.exists() or _same_file(main, source)):
+        raise ExportError(f"{out}: belongs to the SQLite database {main} (its "
+                          f"{out.name[len(main.name):]} file); an export never replaces "
+                          "it. Choose another file name.")
+    if out.exists():
+        if not force:
+            raise ExportError(f"{out}: already exists. Choose another name or pass --force.")
+        open_sides = [s for s in SIDE_SUFFIXES if Path(f"{out}{s}").exists()]
+        if open_sides:
+            raise ExportError(f"{out}: is a SQLite database that is open or was left "
+                              f"mid-write ({', '.join(out.name + s for s in open_sides)} "
+                              "beside it); replacing it would damage it. Close what uses "
+                              "it, or choose another file name.")
