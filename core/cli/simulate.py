@@ -15,11 +15,21 @@ from rich.table import Table
 
 from core.cli.command import Command
 from core.cli.context import Context
+from core.cli.stop_requests import stop_requests
+from core.clock import format_local
 from core.config.scenario import load_scenario, scenario_source
+from core.floor.demo import finish_planned, planned_run
+from core.floor.floor import Floor
 from core.kpi.batch import KpiTable
 from core.reports.kpi_rows import kpi_report
-from core.simulation.engine import Simulation, Summary
-from core.store import Store
+from core.simulation.engine import Summary
+from core.store.source_lock import command_line
+
+#: Events a fast run keeps in memory before storing them (days of a small floor).
+FAST_FLUSH_EVENTS = 50_000
+#: A paced run stores what happened at every tick, or sooner when this many pile up.
+PACED_FLUSH_EVENTS = 200
+PACED_TICK_S = 0.2
 
 
 def summary_table(summary: Summary, title: str, kpis: KpiTable | None = None) -> Table:
@@ -58,29 +68,41 @@ def simulate(scenario: str, db: Path, days: int | None = None, seed: int | None 
     sc = load_scenario(scenario)
     sc = dataclasses.replace(sc, days=days or sc.days, seed=sc.seed if seed is None else seed)
     started = time.perf_counter()
-    with Store.open(db) as store:
-        sim = Simulation(sc, store, floor_source=scenario_source(scenario))
+    with Floor(db) as floor, stop_requests() as stop:
+        sim = planned_run(floor, sc,
+                          flush_events=PACED_FLUSH_EVENTS if speed else FAST_FLUSH_EVENTS,
+                          floor_source=scenario_source(scenario), what=command_line())
+        if sim.begin_ms > sim.start_ms or sim.scenario.start != sc.start:
+            at = format_local(sim.begin_ms, sc.timezone, "%Y-%m-%d %H:%M")
+            console.print(f"Carrying on at {at}, after what {db} holds already "
+                          f"({sim.scenario.days} day(s) from {sim.scenario.start}).")
+        sc = sim.scenario
         if speed:
             console.print(f"Running {sc.name} at {speed:g}x: Ctrl+C stops.")
             wall0 = time.monotonic()
-            try:
-                while sim.now < sim.end_ms:
-                    sim.run_until(sim.start_ms + int((time.monotonic() - wall0) * speed * 1000))
-                    time.sleep(0.2)
-            except KeyboardInterrupt:
-                console.print("Stopped.")
-            sim.finish()
+            while sim.now < sim.end_ms and not stop.requested:
+                sim.run_until(sim.begin_ms + int((time.monotonic() - wall0) * speed * 1000))
+                # Stored as it goes, as the app's floor is: a kill loses one tick.
+                sim.flush()
+                time.sleep(PACED_TICK_S)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=console, transient=True,
                           disable=not console.is_terminal) as progress:
                 task = progress.add_task(f"{sc.name}: {len(sim.arrivals):,} contacts",
                                          total=1.0)
-                sim.run(lambda done: progress.update(task, completed=done))
+                sim.run(lambda done: progress.update(task, completed=done),
+                        stop=lambda: stop.requested)
+        sim.finish()
+        finish_planned(floor, sim, command_line())
+        if stop.requested:
+            at = format_local(sim.now, sc.timezone, "%Y-%m-%d %H:%M")
+            console.print(f"Stopped ({stop.requested}) at {at}: "
+                          "everything up to there is stored; `simulate` again carries on.")
         wall = time.perf_counter() - started
         until = min(max(sim.now, sim.begin_ms + 1), sim.end_ms)  # Ctrl+C: as far as run
-        kpis, _ = kpi_report(store, ("channel",), "day", sim.begin_ms, until,
-                             timezone=sc.timezone)
+        kpis, _ = floor.read(lambda store: kpi_report(
+            store, ("channel",), "day", sim.begin_ms, until, timezone=sc.timezone))
     console.print(summary_table(sim.summary, f"{sc.name}, {sc.days} day(s), seed {sc.seed}",
                                 kpis))
     console.print("missed %: abandoned, no line and voicemail, of arrived. Service level, "

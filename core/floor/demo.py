@@ -1,15 +1,18 @@
-"""The floor the app shows when no PBX is connected: a scenario run on today's date
-that carries on where the database's last run stopped."""
+"""A simulated floor that carries on where the database's last run stopped: the one
+the app shows when no PBX is connected (a scenario run on today's date), and the one
+`floorboard simulate` runs."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
-from core.clock import DAY_MS, day_start_ms, local_day
+from core.clock import DAY_MS, day_start_ms, local_day, local_midnight_ms
 from core.config.scenario import load_scenario, scenario_source
 from core.floor.floor import Changes, Floor
 from core.kpi.contacts import contact_facts
 from core.model import AgentState, Event, EventKind, Outcome
+from core.model.scenario import Scenario
 from core.simulation.engine import Simulation
 from core.store import Store
 from core_ext import kpi_layout
@@ -64,19 +67,79 @@ def close_stopped_floor(store: Store, at_ms: int) -> int:
 def resume_floor(floor: Floor, scenario: str, now_ms: int, *, days: int = DEMO_DAYS,
                  flush_events: int = 200) -> Simulation:
     """The demo floor from today's midnight, or from just after the last event already
-    stored if that is later: restarting the app never writes a stretch of time twice
-    (which would count its contacts twice in every report). Run it to ``now_ms`` to
-    catch up, then keep pace. Its writes go through the floor's writer."""
+    stored if that is later (see ``carry_on``). Run it to ``now_ms`` to catch up, then
+    keep pace."""
     sc = load_scenario(scenario)
-    begin = day_start_ms(now_ms, sc.timezone)
+    return carry_on(floor, dataclasses.replace(sc, days=days),
+                    day_start_ms(now_ms, sc.timezone), flush_events=flush_events,
+                    floor_source=scenario_source(scenario),
+                    what=f"simulated floor {scenario}")
+
+
+def carry_on(floor: Floor, sc: Scenario, begin_ms: int, *, flush_events: int,
+             floor_source: str, what: str) -> Simulation:
+    """``sc`` run from ``begin_ms``, or from just after the last event already stored
+    if that is later: a run started again (after a stop, a crash or a kill) never
+    writes a stretch of time twice, which would count its contacts twice in every
+    report, and what the stopped run left open is closed where it stopped. If that is
+    past the scenario's last day, its days start on the day it carries on from. Its
+    writes go through the floor's writer, and the floor becomes the database's one
+    source (``what`` names it to a second one, which is refused)."""
+    # Before anything is closed as stopped: a floor another process runs is not.
+    floor.claim_source(what)
+    begin = begin_ms
     last = floor.read(lambda s: s.last_event_ms())
     if last is not None:
-        # The run that wrote them stopped: what it left open ends where it stopped.
         floor.write(lambda s: close_stopped_floor(s, last + 1), Changes(events=True))
         begin = max(begin, last + 2)
-    day = local_day(begin, sc.timezone)
-    sc = dataclasses.replace(sc, start=day, days=days)
+    if begin >= _end_ms(sc):
+        sc = dataclasses.replace(sc, start=local_day(begin, sc.timezone))
     return Simulation(sc, flush_events=flush_events, begin_ms=begin,
                       writes=lambda op, saves_floor: floor.write(
                           op, FLOOR_SAVED if saves_floor else FLUSHED),
-                      floor_source=scenario_source(scenario))
+                      floor_source=floor_source)
+
+
+#: The audit entry that records what a `floorboard simulate` run set out to do.
+PLANNED = "simulate-planned"
+FINISHED = "simulate-finished"
+
+
+def planned_run(floor: Floor, sc: Scenario, *, flush_events: int, floor_source: str,
+                what: str) -> Simulation:
+    """``sc`` as `floorboard simulate` runs it: its days from its first day, or, when
+    the database holds events of that time or later, either the rest of the run that
+    was stopped (the one planned last, if its events end before its end) or the
+    scenario's days from the next midnight after the last stored event."""
+    last = floor.read(lambda s: s.last_event_ms())
+    plan, done = floor.read(lambda s: (s.last_audit(PLANNED), s.last_audit(FINISHED)))
+    begin = local_midnight_ms(sc.start, sc.timezone)
+    if last is not None and last >= begin:
+        stopped = plan is not None and (done is None or done.id < plan.id)
+        detail = plan.detail if stopped else None
+        if (isinstance(detail, dict) and detail.get("scenario") == sc.name
+                and detail["from_ms"] <= last < detail["to_ms"]):
+            sc = dataclasses.replace(sc, start=local_day(detail["from_ms"], sc.timezone),
+                                     days=detail["days"], seed=detail["seed"])
+        else:
+            sc = dataclasses.replace(sc, start=local_day(last, sc.timezone)
+                                     + dt.timedelta(days=1))
+            begin = local_midnight_ms(sc.start, sc.timezone)
+    sim = carry_on(floor, sc, begin, flush_events=flush_events, floor_source=floor_source,
+                   what=what)
+    if sim.begin_ms == local_midnight_ms(sc.start, sc.timezone):
+        floor.write(lambda s: s.audit(what, PLANNED, sc.name, {
+            "scenario": sc.name, "seed": sc.seed, "days": sc.days, "from_ms": sim.start_ms,
+            "to_ms": sim.end_ms}), Changes(audit=True))
+    return sim
+
+
+def finish_planned(floor: Floor, sim: Simulation, what: str) -> None:
+    """Record that the planned run ran to its end (so the next starts a new one)."""
+    if sim.now >= sim.end_ms:
+        floor.write(lambda s: s.audit(what, FINISHED, sim.scenario.name,
+                                      {"to_ms": sim.end_ms}), Changes(audit=True))
+
+
+def _end_ms(sc: Scenario) -> int:
+    return local_midnight_ms(sc.start + dt.timedelta(days=sc.days), sc.timezone)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.store import Store
+from core.store.source_lock import SourceLock
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Floor:
         self._reader_lock = threading.Lock()
         self._open_readers: list[Store] = []
         self._closed = False
+        self._source: SourceLock | None = None
         # The write connection is opened (and the file migrated) on the writer thread
         # too: every statement of the writer runs there, none on the caller's.
         opened: Future[Store] = Future()
@@ -146,6 +148,12 @@ class Floor:
                         log.exception("a listener of floor changes failed")
         store.close()
 
+    def claim_source(self, what: str) -> None:
+        """Make this floor the database's one source of new interactions until it
+        closes (``what`` is told to a second one, which is refused with StoreError)."""
+        if self._source is None:
+            self._source = SourceLock(self.path, what).acquire()
+
     # -- reads ---------------------------------------------------------------------------
 
     @contextmanager
@@ -184,6 +192,8 @@ class Floor:
         self._closed = True
         self._jobs.put(_STOP)
         self._thread.join()
+        if self._source is not None:
+            self._source.release()
         with self._reader_lock:
             for store in self._open_readers:
                 store.close()

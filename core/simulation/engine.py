@@ -250,10 +250,13 @@ class Simulation:
 
     # -- running -------------------------------------------------------------------
 
-    def run(self, progress: Callable[[float], None] | None = None) -> Summary:
+    def run(self, progress: Callable[[float], None] | None = None,
+            stop: Callable[[], bool] | None = None) -> Summary:
+        """Run to the end, or until ``stop()`` says so (asked each simulated hour);
+        either way everything run so far is flushed."""
         step = HOUR_MS
         t = self.begin_ms
-        while t < self.end_ms:
+        while t < self.end_ms and not (stop and stop()):
             t = min(t + step, self.end_ms)
             self.run_until(t)
             if progress:

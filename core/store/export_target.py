@@ -14,11 +14,13 @@ from pathlib import Path
 from core.errors import ExportError
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Files of a database that say nothing of it being open (source_lock's).
+KEPT_SUFFIXES = ("-source.lock",)
 
 
 def _main_of(path: Path) -> Path | None:
     """The database ``path`` belongs to if it is one's side file, else None."""
-    for suffix in SIDE_SUFFIXES:
+    for suffix in SIDE_SUFFIXES + KEPT_SUFFIXES:
         if path.name.endswith(suffix) and len(path.name) > len(suffix):
             return path.with_name(path.name[: -len(suffix)])
     return None

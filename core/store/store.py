@@ -661,6 +661,14 @@ class Store:
         ).fetchall()
         return [AuditEntry(*r[:5], None if r[5] is None else json.loads(r[5])) for r in rows]
 
+    def last_audit(self, action: str) -> AuditEntry | None:
+        """The latest entry of ``action``."""
+        row = self._conn.execute(
+            "SELECT id, ts_ms, actor, action, subject, detail FROM audit WHERE action = ?"
+            " ORDER BY id DESC LIMIT 1", (action,)).fetchone()
+        return None if row is None else AuditEntry(
+            *row[:5], None if row[5] is None else json.loads(row[5]))
+
     # -- overview ------------------------------------------------------------------
 
     def stats(self) -> StoreStats:

@@ -1,0 +1,32 @@
+"""Issue 16, item 4: one source of interactions per database: the app's simulated
+floor and `floorboard simulate` refuse to run beside another (which would hand out
+the same interaction ids), and the lock goes with its holder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import StoreError
+from core.floor.demo import resume_floor
+from core.floor.floor import Floor
+from core.store.source_lock import lock_path
+
+
+def test_a_second_floor_source_is_refused_until_the_first_closes(tmp_path: Path) -> None:
+    db = tmp_path / "floor.sqlite"
+    with Floor(db) as first:
+        first.claim_source("floorboard simulate normal_day_28")
+        first.claim_source("again: the holder may ask twice")
+        with Floor(db) as second:
+            with pytest.raises(StoreError) as err:
+                resume_floor(second, "normal_day_28", 1_790_000_000_000)
+            assert "floorboard simulate normal_day_28" in str(err.value)
+            assert str(db) in str(err.value)
+            # Refused before anything was written: the first's open work is not
+            # closed as if it had stopped.
+            assert second.read(lambda s: s.last_event_ms()) is None
+    with Floor(db) as later:
+        later.claim_source("the next one")
+    assert lock_path(db).exists()
