@@ -23,7 +23,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TypeVar
 
+import apsw
+
 from core.store import Store
+from core.store.database import disk_full
 from core.store.source_lock import SourceLock
 
 log = logging.getLogger(__name__)
@@ -136,6 +139,9 @@ class Floor:
                 continue
             try:
                 result = op(store)
+            except apsw.FullError as exc:  # a write outside the store's transactions
+                done.set_exception(disk_full(self.path, exc))
+                continue
             except BaseException as exc:
                 done.set_exception(exc)
                 continue

@@ -146,6 +146,21 @@ def open_database(path: Path | str) -> apsw.Connection:
     return conn
 
 
+def disk_full(path: Path, exc: BaseException) -> StoreError:
+    """The message for a write that found the disk full (SQLITE_FULL): that write was
+    undone whole; what was stored before it is intact."""
+    try:
+        fs = os.statvfs(path.parent)
+        free = f"{fs.f_bavail * fs.f_frsize / 1e6:.1f} MB free"
+    except OSError:
+        free = "free space unknown"
+    return StoreError(f"{path}: the disk holding the database is full ({free}); the "
+                      "last write was undone whole and everything stored before it is "
+                      "intact. Free some space there (or use a database on another "
+                      "disk) and run it again: a simulated floor carries on where the "
+                      f"stored data ends. ({exc})")
+
+
 def missing_database(path: Path) -> StoreError:
     return StoreError(
         f"{path}: no such database; nothing was created. Pass --db with the path of "

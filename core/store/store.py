@@ -36,7 +36,7 @@ from core.model import (
 )
 from core.model.floor_policy import FloorPolicy
 from core.phone_numbers import classify_number
-from core.store.database import open_database, open_reader
+from core.store.database import disk_full, open_database, open_reader
 from core.store.floor_policy_json import policy_from_json, policy_to_json
 from core.store.migrations import schema_version
 from core.store.schema import EVENT_BLOCK
@@ -196,9 +196,12 @@ class Store:
         try:
             yield
             self._conn.execute("COMMIT")
-        except BaseException:
-            if self._conn.in_transaction:  # a failed COMMIT may have ended it already
+        except BaseException as exc:
+            # A failed COMMIT, or SQLite itself on a full disk, may have ended it.
+            if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
+            if isinstance(exc, apsw.FullError):
+                raise disk_full(self.path, exc) from exc
             raise
 
     @property
@@ -251,8 +254,13 @@ class Store:
                     conn.execute(sql, params)
             self._map_blocks(arr["ts_ms"], first)
             conn.execute("RELEASE append" if nested else "COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK TO append; RELEASE append" if nested else "ROLLBACK")
+        except BaseException as exc:
+            # On a full disk SQLite may have rolled back the whole transaction itself
+            # (a second ROLLBACK said "no transaction is active" instead of the cause).
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO append; RELEASE append" if nested else "ROLLBACK")
+            if isinstance(exc, apsw.FullError) and not nested:
+                raise disk_full(self.path, exc) from exc
             raise
         if arr is not events and isinstance(events, np.ndarray):
             events["seq"] = arr["seq"]
