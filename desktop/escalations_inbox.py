@@ -40,9 +40,13 @@ VERDICT_WORDS = {Verdict.VALID: "valid", Verdict.NOT_VALID: "not valid",
 #: Rows that want the manager: a valid complaint nobody acknowledged, and one for a senior.
 WANTED = QColor("#ffcdd2")
 SENIOR = QColor("#fff3c4")
+#: The text of a valid complaint nobody was paged for.
+NOBODY_PAGED = QColor("#b71c1c")
 
 
 def _pages(r: InboxRow) -> str:
+    if r.nobody_paged:
+        return "nobody paged: no contacts are configured"
     if not r.pages:
         return "–"
     text = f"{r.pages_sent} of {r.pages} sent, {r.pages_delivered} delivered"
@@ -85,6 +89,9 @@ class InboxModel(ColumnsModel):
         if role == Qt.ItemDataRole.UserRole:  # sorting: ids and times as numbers
             return (r.complaint_id if index.column() == 0 else
                     r.raised_ms if index.column() == 1 else self.cells(r)[index.column()])
+        if (role == Qt.ItemDataRole.ForegroundRole and r.nobody_paged
+                and index.column() == COLUMNS.index("Pages")):
+            return NOBODY_PAGED
         if role == Qt.ItemDataRole.BackgroundRole:
             if r.verdict is Verdict.VALID and r.acked_ms is None:
                 return WANTED
@@ -201,6 +208,11 @@ class EscalationsInbox(QWidget):
                  f"Note: {r.note or '–'}",
                  f"Verdict: {VERDICT_WORDS[r.verdict]}, by {r.decided_by or '–'}: "
                  f"{r.reason or ''}", ""]
+        if r.nobody_paged:
+            lines += ["Nobody was paged for this complaint: no [[escalation.contacts]] "
+                      "were configured when it was decided. Add contacts to the config "
+                      "file; the pager then pages every valid complaint nobody has "
+                      "acknowledged.", ""]
         for p, attempts in pages:
             lines.append(f"Page {p.step + 1} to {p.contact} by {p.channel.value} "
                          f"({p.address}), {p.urgency.value}: {p.state.value}")

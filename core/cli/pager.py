@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 
 from core.cli.command import Command
 from core.cli.context import Context
@@ -43,6 +44,8 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
                 "[escalation.listener] port.") from exc
         # SIGTERM stops it between rounds, as Ctrl+C does.
         signal.signal(signal.SIGTERM, lambda *_: pager.stop())
+        for warning in pager.warnings():
+            print(f"floorboard pager: {warning}", file=sys.stderr, flush=True)
         print(f"floorboard pager: listening on {pager.listener.base_url}; "
               f"gateways: {', '.join(c.value for c in pager.gateways) or 'none'}", flush=True)
         try:

@@ -4,8 +4,11 @@ hours. core.escalation.configured builds the policy from what these return."""
 from __future__ import annotations
 
 import re
+import unicodedata
+import urllib.parse
 
 from core.model.escalation import Contact, PageChannel
+from core.model.secret import MIN_LENGTH
 
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -22,6 +25,43 @@ def parse_quiet_hours(text: str) -> tuple[int, int] | None:
     if start == end:
         raise ValueError(f"{text!r} starts and ends at the same time")
     return start, end
+
+
+def parse_gateway_url(text: str) -> str:
+    """A gateway's address: an http:// or https:// URL with a host (and a port that is
+    a port). Anything else can never be reached, and retrying it would hold the page
+    from the contact's next way for ever."""
+    example = "such as 'http://127.0.0.1:13013/cgi-bin/sendsms'"
+    url = urllib.parse.urlsplit(text.strip())
+    try:
+        url.port  # noqa: B018  (urlsplit checks the port only when asked)
+    except ValueError:
+        raise ValueError(f"{text!r} has no valid port: give an http:// or https:// URL "
+                         f"{example}") from None
+    if url.scheme not in ("http", "https") or not url.hostname or " " in text.strip():
+        raise ValueError(f"{text!r} is not an http:// or https:// URL with a host, {example}")
+    if url.username is not None or url.password is not None:
+        raise ValueError("the URL holds a user or password: give them as username and "
+                         "password = \"...\" in this section (a URL ends up in logs)")
+    return text.strip()
+
+
+def check_secret(text: str, header_token: bool = False) -> str:
+    """A password or token that can be sent and kept out of what is recorded. Never
+    says the value."""
+    if len(text) < MIN_LENGTH:
+        raise ValueError(f"a secret of {len(text)} characters is too short to keep out of "
+                         f"logs and exports: a short one stands by chance in ordinary text "
+                         f"(numbers, names), so no check can tell it from a leak; use at "
+                         f"least {MIN_LENGTH} characters")
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError("the secret holds a control character (a line break or a tab?), "
+                         "which no gateway takes")
+    if header_token and not (text.isascii() and text.isprintable() and " " not in text):
+        raise ValueError("an access token goes in an HTTP header as it is, so it must be "
+                         "ASCII letters, digits and signs, without spaces (as the ntfy "
+                         "server gave it, tk_...)")
+    return text
 
 
 def parse_reach(text: str) -> tuple[PageChannel, str]:

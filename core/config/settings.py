@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.config.escalation import parse_contacts, parse_quiet_hours
+from core.config.escalation import (
+    check_secret,
+    parse_contacts,
+    parse_gateway_url,
+    parse_quiet_hours,
+)
 from core.config.toml_source import TomlReader, line_of
 from core.errors import ConfigError
 from core.model import Channel, ComplaintCategory
+from core.model.secret import Secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,22 +153,24 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "escalation.phrases": {lang: Key(dict, None, check=_phrases)
                            for lang in ("en", "es", "it", "fr", "uk", "ru", "pl")},
     "escalation.sms": {
-        "url": Key(str, None),
+        "url": Key(str, None, check=_parses(parse_gateway_url)),
         "username": Key(str, None),
-        "password": Key(str, None, secret=True),
+        "password": Key(str, None, secret=True, check=_parses(check_secret)),
         "sender": Key(str, None),
     },
     "escalation.smtp": {
         "host": Key(str, "127.0.0.1"),
         "port": Key(int, 25, check=_port),
         "username": Key(str, None),
-        "password": Key(str, None, secret=True),
+        "password": Key(str, None, secret=True, check=_parses(check_secret)),
         "sender": Key(str, None),
         "starttls": Key(bool, False),
     },
     "escalation.ntfy": {
-        "url": Key(str, None),  # the ntfy server, e.g. https://ntfy.example.com
-        "token": Key(str, None, secret=True),
+        # The ntfy server, e.g. https://ntfy.example.com
+        "url": Key(str, None, check=_parses(parse_gateway_url)),
+        "token": Key(str, None, secret=True,
+                     check=_parses(lambda t: check_secret(t, header_token=True))),
     },
     "escalation.listener": {
         # Where gateways report deliveries and replies (loopback: Kannel runs here).
@@ -183,12 +191,15 @@ class Config:
             raise KeyError(f"no configuration key {dotted!r}")
         return self.values[dotted]
 
-    def secret_values(self) -> list[str]:
-        """The configured secrets, for scrubbing anything that leaves the machine."""
-        return [
-            v for dotted, v in self.values.items()
-            if v and _key(dotted).secret
-        ]
+    def secret_values(self) -> list[Secret]:
+        """The configured secrets, for scrubbing anything that leaves the machine: each
+        a str that knows its key and the username it goes with (core.model.secret)."""
+        out = []
+        for dotted, v in self.values.items():
+            if v and _key(dotted).secret:
+                section = dotted.rpartition(".")[0]
+                out.append(Secret(v, dotted, self.values.get(f"{section}.username")))
+        return out
 
 
 def channel_targets_s(config: Config) -> dict[Channel, int]:

@@ -5,12 +5,14 @@ confirm or a manager overrule. Delivery is the sender's (core.escalation.sender)
 
 from __future__ import annotations
 
-from core.clock import DAY_MS
+from dataclasses import replace
+
+from core.clock import DAY_MS, MINUTE_MS
 from core.escalation.message import ack_code, page_text
 from core.escalation.policy import EscalationPolicy
 from core.escalation.triage import TriageFacts, triage
 from core.model import Complaint, ComplaintSource, NumberType
-from core.model.escalation import Decision, Page, PageState, Urgency, Verdict
+from core.model.escalation import Decision, Page, PageChannel, PageState, Urgency, Verdict
 from core.phone_numbers import classify_number, normalize_number
 from core.store import Store
 from core.store.escalation import EscalationStore, PageDraft
@@ -18,6 +20,12 @@ from core.store.escalation import EscalationStore, PageDraft
 #: Numbers a manager can call back.
 CALLABLE = frozenset({NumberType.MOBILE, NumberType.LANDLINE, NumberType.VOIP,
                       NumberType.TOLL_FREE})
+#: Recorded with a valid complaint's decision when it makes no page: the inbox shows it.
+NOBODY_PAGED = "nobody paged: no [[escalation.contacts]] are configured"
+#: The attempt that ends a page still not taken a window after its first try.
+GAVE_UP = "gave up"
+
+Way = tuple[PageChannel, str]
 
 
 class Escalator:
@@ -69,9 +77,18 @@ class Escalator:
         for stored in self.db.undecided():
             cid, c = stored.id, stored.complaint
             d = triage(cid, c, self.facts(cid, c), self.policy.rules, now_ms)
-            self.db.decide(d, self._first_pages(cid, c, d, now_ms))
+            pages = self._first_pages(cid, c, d, now_ms)
+            d = self._noted(d, pages)
+            self.db.decide(d, pages)
             out.append(d)
         return out
+
+    @staticmethod
+    def _noted(d: Decision, pages: list[PageDraft]) -> Decision:
+        """A valid verdict that pages nobody says so in its record (and so the inbox)."""
+        if d.verdict is Verdict.VALID and not pages:
+            return replace(d, reasons=(*d.reasons, NOBODY_PAGED))
+        return d
 
     def _first_pages(self, cid: int, c: Complaint, d: Decision, now_ms: int
                      ) -> list[PageDraft]:
@@ -85,12 +102,17 @@ class Escalator:
         return []
 
     def _draft(self, cid: int, c: Complaint, step: int, urgency: Urgency, now_ms: int,
-               earlier: list[Page]) -> PageDraft:
+               earlier: list[Page], gave_up: frozenset[int] = frozenset()) -> PageDraft:
         contact = self.policy.contact_for(step)
         # A way that failed for good (a wrong password, a malformed number) is not
-        # tried again for this complaint: the contact's next way is.
-        failed = {(p.channel, p.address) for p in earlier if p.state is PageState.FAILED}
-        reach = next((r for r in contact.reach if r not in failed), contact.reach[0])
+        # tried again for this complaint: the contact's next way is. Of the others,
+        # the one that gave up longest ago (or never) goes first: a way that was only
+        # down is tried again once the others have had their turn.
+        failed = _failed_for_good(earlier, gave_up)
+        last_gave_up = {(p.channel, p.address): p.id for p in earlier if p.id in gave_up}
+        open_ways = [r for r in contact.reach if r not in failed]
+        reach = (min(open_ways, key=lambda r: last_gave_up.get(r, -1)) if open_ways
+                 else contact.reach[0])
         # One code per complaint: a reply to any of its pages acknowledges it.
         code = earlier[0].ack_code if earlier else ack_code()
         category = c.category.name.lower().replace("_", " ")
@@ -115,24 +137,44 @@ class Escalator:
                 draft = self._draft(cid, c, 0, Urgency.URGENT, now_ms, [])
             else:
                 last = pages[-1]
+                if self._stuck(last, now_ms):
+                    last = pages[-1] = self._give_up(last, now_ms)
                 gone = last.state in (PageState.SENT, PageState.DELIVERED)
                 if not (last.state is PageState.FAILED or (
                         gone and last.sent_ms is not None
                         and now_ms - last.sent_ms >= self.policy.resend_after_ms)):
                     continue
-                step = self._next_step(last.step, pages)
+                gave_up = frozenset(self.db.gave_up_pages(cid))
+                step = self._next_step(last.step, pages, gave_up)
                 if step is None:
                     continue  # every way to every contact failed for good: the inbox says so
-                draft = self._draft(cid, c, step, Urgency.URGENT, now_ms, pages)
+                draft = self._draft(cid, c, step, Urgency.URGENT, now_ms, pages, gave_up)
             page_id = self.db.add_page(draft)
             if page_id is not None:
                 made.append(page_id)
         return made
 
-    def _next_step(self, last: int, pages: list[Page]) -> int | None:
+    def _stuck(self, page: Page, now_ms: int) -> bool:
+        """Still not taken a window (``resend_after``, as for a page nobody answers)
+        after its first try: a gateway down for that long holds the complaint from the
+        contact's other ways no longer."""
+        if page.state is not PageState.PENDING or page.tries == 0:
+            return False
+        first = self.db.first_try_ms(page.id)
+        return first is not None and now_ms - first >= self.policy.resend_after_ms
+
+    def _give_up(self, page: Page, now_ms: int) -> Page:
+        window = f"{self.policy.resend_after_ms / MINUTE_MS:g} min"
+        self.db.attempt(page.id, now_ms, GAVE_UP,
+                        f"gave up after {window} of tries: {page.last_error}",
+                        state=PageState.FAILED)
+        return replace(page, state=PageState.FAILED)
+
+    def _next_step(self, last: int, pages: list[Page],
+                   gave_up: frozenset[int] = frozenset()) -> int | None:
         """The step after ``last`` whose contact still has a way that has not failed
         for good; None when no contact has one."""
-        failed = {(p.channel, p.address) for p in pages if p.state is PageState.FAILED}
+        failed = _failed_for_good(pages, gave_up)
         per, n = self.policy.pages_per_contact, len(self.policy.contacts)
         for step in range(last + 1, last + 1 + per * n + 1):
             if any(r not in failed for r in self.policy.contact_for(step).reach):
@@ -172,7 +214,9 @@ class Escalator:
         if d.verdict is Verdict.VALID and self.policy.contacts:
             earlier = self.db.pages(complaint_id)
             step = max((p.step for p in earlier), default=-1) + 1
-            pages = [self._draft(complaint_id, c, step, Urgency.URGENT, now_ms, earlier)]
+            pages = [self._draft(complaint_id, c, step, Urgency.URGENT, now_ms, earlier,
+                                 frozenset(self.db.gave_up_pages(complaint_id)))]
+        d = self._noted(d, pages)
         self.db.decide(d, pages)
         return d
 
@@ -181,3 +225,9 @@ class Escalator:
                      now_ms, by)
         self.db.decide(d)
         return d
+
+
+def _failed_for_good(pages: list[Page], gave_up: frozenset[int]) -> set[Way]:
+    """The ways no retry can help (a page of them failed, and not by giving up)."""
+    return {(p.channel, p.address) for p in pages
+            if p.state is PageState.FAILED and p.id not in gave_up}

@@ -1,10 +1,14 @@
 """Delivery of a page through a real gateway (ESC-2). Each says what became of it:
 taken (with the gateway's reference), worth trying again (the gateway is down or
-busy), or failed for good (a wrong password, a malformed number): only the first two
-are retried. No secret (a password) ever appears in what is said or logged."""
+busy), or failed for good (a wrong password, a malformed number): only the second
+is retried. No form of a secret (a password, as written or encoded:
+core.model.secret) ever appears in what is said or logged. Passwords and names that
+are not ASCII are sent as UTF-8 (Kannel compares the header's bytes with its
+configuration's; SASL PLAIN is UTF-8 by RFC 4616)."""
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 import smtplib
@@ -17,6 +21,7 @@ from email.utils import make_msgid
 import httpx
 
 from core.model.escalation import Page
+from core.model.secret import Secret, scrub
 
 #: How long a gateway may take to answer before it counts as down.
 TIMEOUT_S = 10.0
@@ -55,8 +60,12 @@ class Gateway:
                               "(127.0.0.1), and only loopback gateways may be used here")
         return None
 
+    def secrets(self) -> tuple[Secret, ...]:
+        """What this gateway must never let out (its password or token)."""
+        return ()
+
     def _scrub(self, text: str) -> str:
-        return text
+        return scrub(text, self.secrets())
 
     def send(self, page: Page, report_url: str | None = None) -> SendResult:
         refused = self._refusal()
@@ -64,6 +73,11 @@ class Gateway:
             return refused
         try:
             return self._send(page, report_url)
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            # No retry can reach an address that is not one: the next way is paged.
+            return SendResult(False, False, self._scrub(
+                f"the gateway's url {self.url!r} is not an http:// or https:// URL with a "
+                f"host ({exc}); check the config file"))
         except httpx.TimeoutException:
             return SendResult(False, True, f"no answer from the gateway within {TIMEOUT_S:g} s")
         except httpx.TransportError as exc:
@@ -84,16 +98,19 @@ class KannelSms(Gateway):
         super().__init__(url, loopback_only)
         self.username, self.password, self.sender = username, password, sender
 
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.password, "***") if self.password else text
+    def secrets(self) -> tuple[Secret, ...]:
+        return ((Secret(self.password, "escalation.sms.password", self.username),)
+                if self.password else ())
 
     def _send(self, page: Page, report_url: str | None) -> SendResult:
         number = page.address.lstrip("+")
-        headers = {"Content-Type": "text/plain; charset=utf-8",
-                   "X-Kannel-Username": self.username, "X-Kannel-Password": self.password,
-                   "X-Kannel-To": number}
+        # As bytes: httpx would encode a str header as ASCII and fail on "пароль".
+        headers: dict[str, str | bytes] = {
+            "Content-Type": "text/plain; charset=utf-8",
+            "X-Kannel-Username": self.username.encode("utf-8"),
+            "X-Kannel-Password": self.password.encode("utf-8"), "X-Kannel-To": number}
         if self.sender:
-            headers["X-Kannel-From"] = self.sender
+            headers["X-Kannel-From"] = self.sender.encode("utf-8")
         if report_url:
             headers["X-Kannel-DLR-Mask"] = "31"
             headers["X-Kannel-DLR-URL"] = report_url
@@ -127,8 +144,8 @@ class NtfyPush(Gateway):
         super().__init__(url.rstrip("/"), loopback_only)
         self.token = token
 
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.token, "***") if self.token else text
+    def secrets(self) -> tuple[Secret, ...]:
+        return (Secret(self.token, "escalation.ntfy.token"),) if self.token else ()
 
     def _send(self, page: Page, report_url: str | None) -> SendResult:
         headers = {"Title": f"Floorboard: complaint {page.complaint_id}",
@@ -153,7 +170,26 @@ class NtfyPush(Gateway):
             return SendResult(False, False, f"{r.status_code}: the ntfy server refused the "
                               "access token (check [escalation.ntfy])")
         return SendResult(False, r.status_code >= 500 or r.status_code == 429,
-                          self._scrub(f"{r.status_code} {r.text.strip()[:200]}"))
+                          f"{r.status_code} {self._scrub(r.text.strip())[:200]}")
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """smtplib's login, which sends only ASCII; a name or password that is not ASCII
+    goes by AUTH PLAIN as UTF-8 (RFC 4616), the one mechanism that says how."""
+    if username.isascii() and password.isascii():
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered:
+        raise smtplib.SMTPException(
+            "the mail server does not offer AUTH PLAIN, the only way to log in with a "
+            "username or password that is not ASCII")
+    token = base64.b64encode(b"\0" + username.encode("utf-8") + b"\0"
+                             + password.encode("utf-8")).decode("ascii")
+    code, resp = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def callback_number(text: str) -> str | None:
@@ -174,8 +210,9 @@ class SmtpMail(Gateway):
         self.username, self.password, self.starttls = username, password, starttls
         self.tls_context = tls_context
 
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.password, "***") if self.password else text
+    def secrets(self) -> tuple[Secret, ...]:
+        return ((Secret(self.password, "escalation.smtp.password", self.username),)
+                if self.password else ())
 
     def send(self, page: Page, report_url: str | None = None) -> SendResult:
         refused = self._refusal()
@@ -194,7 +231,7 @@ class SmtpMail(Gateway):
                 if self.starttls:
                     smtp.starttls(context=self.tls_context or ssl.create_default_context())
                 if self.username:
-                    smtp.login(self.username, self.password or "")
+                    _login(smtp, self.username, self.password or "")
                 refused_rcpt = smtp.send_message(msg)
         except smtplib.SMTPAuthenticationError as exc:
             return SendResult(False, False, f"{exc.smtp_code}: the mail server refused the "

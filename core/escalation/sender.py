@@ -1,18 +1,26 @@
 """The sender loop (ESC-3): triage what was raised, move unacknowledged complaints up
 the chain, deliver the pages that are due from the outbox, and record every attempt.
 A gateway that is down is tried again with exponential backoff; a page that failed
-for good gives way to the contact's next way. Delivery reports and replies arrive
-through ``on_report`` and ``on_reply`` (the loopback listener calls them)."""
+for good gives way to the contact's next way, and so does an error of any kind in a
+way's gateway (one way's bug must not hold every page). Every detail recorded is
+scrubbed of every form of the gateways' secrets here, where it is written. Delivery
+reports and replies arrive through ``on_report`` and ``on_reply`` (the loopback
+listener calls them)."""
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.escalation.escalator import Escalator
-from core.escalation.gateways import Gateway
+from core.escalation.gateways import Gateway, SendResult
 from core.escalation.listener import Listener
-from core.model.escalation import PageChannel, PageState
+from core.model.escalation import Page, PageChannel, PageState
+from core.model.secret import Secret, scrub
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,25 @@ class Sender:
         self.gateways = dict(gateways)
         self.report_url = report_url
         self.backoff = backoff
+        #: Every gateway's: an answer of one may hold another's (a relay's echo).
+        self.secrets: tuple[Secret, ...] = tuple(
+            s for g in self.gateways.values() for s in g.secrets())
+
+    def _attempt(self, page_id: int, now_ms: int, outcome: str, detail: str,
+                 **change: object) -> None:
+        self.db.attempt(page_id, now_ms, outcome, scrub(detail, self.secrets), **change)
+
+    def _send(self, gateway: Gateway, page: Page, report_url: str | None) -> SendResult:
+        """What the gateway said, or its error as the way's failure for good: the
+        contact's next way is paged, as for a wrong password."""
+        try:
+            return gateway.send(page, report_url)
+        except Exception as exc:
+            log.error("the %s gateway failed on page %d:\n%s", page.channel.value, page.id,
+                      scrub(traceback.format_exc(), self.secrets))
+            return SendResult(False, False, f"{type(exc).__name__}: {exc} (an error in "
+                              f"Floorboard's {page.channel.value} gateway; the next way "
+                              "is paged)")
 
     def run_once(self, now_ms: int) -> int:
         """One round; returns how many pages a gateway took."""
@@ -57,26 +84,26 @@ class Sender:
         for page in self.db.due(now_ms):
             gateway = self.gateways.get(page.channel)
             if gateway is None:
-                self.db.attempt(page.id, now_ms, "failed",
-                                f"no {page.channel.value} gateway is configured",
-                                state=PageState.FAILED)
+                self._attempt(page.id, now_ms, "failed",
+                              f"no {page.channel.value} gateway is configured",
+                              state=PageState.FAILED)
                 continue
             # Written before the gateway is asked: after a crash here the page is sent
             # again, and the attempts show it was (the text and code are the same).
-            self.db.attempt(page.id, now_ms, "sending", f"to {page.address}")
+            self._attempt(page.id, now_ms, "sending", f"to {page.address}")
             url = (self.report_url.format(page=page.id)
                    if self.report_url and page.channel is PageChannel.SMS else None)
-            result = gateway.send(page, url)
+            result = self._send(gateway, page, url)
             if result.ok:
                 taken += 1
-                self.db.attempt(page.id, now_ms, "sent", result.detail, state=PageState.SENT,
-                                gateway_ref=result.ref or None)
+                self._attempt(page.id, now_ms, "sent", result.detail, state=PageState.SENT,
+                              gateway_ref=result.ref or None)
             elif result.retry:
-                self.db.attempt(page.id, now_ms, "retry", result.detail,
-                                retry_at_ms=now_ms + self.backoff.after(page.tries + 1))
+                self._attempt(page.id, now_ms, "retry", result.detail,
+                              retry_at_ms=now_ms + self.backoff.after(page.tries + 1))
             else:
-                self.db.attempt(page.id, now_ms, "failed", result.detail,
-                                state=PageState.FAILED)
+                self._attempt(page.id, now_ms, "failed", result.detail,
+                              state=PageState.FAILED)
         # A way that failed for good: the contact's next way, now.
         self.escalator.advance(now_ms)
         return taken
@@ -98,7 +125,7 @@ class Sender:
             return
         if state is PageState.FAILED and current.state is PageState.DELIVERED:
             state = None  # a late failure report does not undo a delivery
-        self.db.attempt(page_id, now_ms, "report", words, state=state)
+        self._attempt(page_id, now_ms, "report", words, state=state)
 
     def on_reply(self, sender: str, text: str, now_ms: int) -> int | None:
         """A reply from a phone: the complaint it acknowledges, if it holds a code."""

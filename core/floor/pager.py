@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 
 from core.clock import now_ms
 from core.config import Config
@@ -18,6 +19,7 @@ from core.escalation.listener import Listener
 from core.escalation.sender import Sender
 from core.floor.escalation_db import FloorEscalationDb
 from core.floor.floor import Floor
+from core.model.secret import scrub
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
@@ -30,18 +32,37 @@ class Pager:
         port = config.get("escalation.listener.port") if listen_port is None else listen_port
         self.listener = Listener(port=port)
         self.gateways = gateways_from_config(config, loopback_only)
+        self.policy = policy_from_config(config)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.rounds = 0
         self.error: str | None = None
+
+    def warnings(self) -> list[str]:
+        """What the pager will not do as configured, to say at its start."""
+        where = self.config.path or "the configuration (no config file: the defaults)"
+        if not self.policy.contacts:
+            return [f"no [[escalation.contacts]] in {where}: complaints are triaged, but "
+                    "nobody is paged (each valid complaint's decision says so). Add "
+                    "contacts, each with a name and reach (docs/escalation.md)."]
+        out = []
+        for contact in self.policy.contacts:
+            for channel, address in contact.reach:
+                if channel not in self.gateways:
+                    section = {"sms": "[escalation.sms] url", "email":
+                               "[escalation.smtp] sender", "ntfy": "[escalation.ntfy] url"}
+                    out.append(f"{contact.name} is reached by {channel.value} "
+                               f"({address}), but {where} sets no "
+                               f"{section[channel.value]}: those pages fail, and the "
+                               "next way is paged.")
+        return out
 
     def run(self) -> None:
         """Rounds until ``stop``; a round that fails is logged and the next one tries
         again (a pager that stops on an error pages nobody)."""
         self.listener.start()
         report = f"{self.listener.base_url}/dlr?page={{page}}&type=%d"
-        sender = Sender(Escalator(None, policy_from_config(self.config),
-                                  self.config.get("floor.region"),
+        sender = Sender(Escalator(None, self.policy, self.config.get("floor.region"),
                                   db=FloorEscalationDb(self.floor)),
                         self.gateways, report_url=report, inbox=self.listener)
         while not self._stop.is_set():
@@ -49,8 +70,9 @@ class Pager:
                 sender.run_once(now_ms())
                 self.error = None
             except Exception as exc:
-                self.error = f"{type(exc).__name__}: {exc}"
-                log.exception("pager round failed")
+                self.error = scrub(f"{type(exc).__name__}: {exc}", sender.secrets)
+                log.error("pager round failed: %s",
+                          scrub(traceback.format_exc(), sender.secrets))
             self.rounds += 1
             self._stop.wait(self.tick_s)
         self.listener.stop()

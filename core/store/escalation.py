@@ -79,6 +79,11 @@ class InboxRow:
     acked_by: str | None
     acked_via: str | None
 
+    @property
+    def nobody_paged(self) -> bool:
+        """Valid, and no page was ever made: nobody was told (the decision says why)."""
+        return self.verdict is Verdict.VALID and self.pages == 0
+
 
 def _page(row: tuple) -> Page:
     (pid, cid, contact, channel, address, step, key, text, code, urgency, due, state,
@@ -246,7 +251,7 @@ class EscalationStore:
                 elif state is PageState.DELIVERED:
                     sets.append("delivered_ms = ?")
                     args.append(at_ms)
-            if outcome in ("retry", "failed"):
+            if outcome in ("retry", "failed", "gave up"):
                 sets.append("last_error = ?")
                 args.append(detail)
             if retry_at_ms is not None:
@@ -258,6 +263,19 @@ class EscalationStore:
             if sets:
                 self._c.execute(f"UPDATE pages SET {', '.join(sets)} WHERE id = ?",
                                 (*args, page_id))
+
+    def first_try_ms(self, page_id: int) -> int | None:
+        """When the page was first handed to its gateway."""
+        return self._c.execute("SELECT min(at_ms) FROM page_attempts WHERE page_id = ?"
+                               " AND outcome = 'sending'", (page_id,)).get
+
+    def gave_up_pages(self, complaint_id: int) -> set[int]:
+        """The complaint's pages that failed by giving up (their way was down, not
+        broken), as the escalator's 'gave up' attempt records."""
+        return {r[0] for r in self._c.execute(
+            "SELECT p.id FROM pages p WHERE p.complaint_id = ? AND p.state = 'failed'"
+            " AND EXISTS (SELECT 1 FROM page_attempts a WHERE a.page_id = p.id"
+            "   AND a.outcome = 'gave up')", (complaint_id,))}
 
     def attempts(self, page_id: int) -> list[PageAttempt]:
         return [PageAttempt(*r) for r in self._c.execute(

@@ -23,6 +23,7 @@ from pathlib import Path
 import apsw
 
 from core.errors import ExportError
+from core.model.secret import Secret, all_forms, as_secret, scrub_counted
 from core.phone_numbers import normalize_number
 from core.store import schema
 from core.store.export_target import check_export_target
@@ -39,6 +40,14 @@ PSEUDONYM_PREFIX = "anon-"
 # dots or brackets between them, optionally a leading '+'.
 _NUMBER_IN_TEXT = re.compile(r"\+?\d[\d \-().]{4,}\d")
 _NUMBER_IN_BYTES = re.compile(rb"\+?\d[\d \-().]{4,}\d")
+
+#: The free text where a gateway's answer or a careless audit line may carry a secret:
+#: the only columns whose secrets the export takes out. Anywhere else (a queue's or a
+#: skill's name) a secret is a coincidence no rewrite should hide: the export refuses,
+#: saying where. The pager keeps secrets out where it writes (core.escalation.sender);
+#: this is for what older versions wrote.
+SECRET_TEXT_COLUMNS = frozenset({("pages", "last_error"), ("page_attempts", "detail"),
+                                 ("audit", "detail")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +102,11 @@ def load_or_create_key(path: Path) -> bytes:
 
 
 class _Scrubber:
-    """Replaces secrets and known customer numbers inside free text."""
+    """Replaces known customer numbers inside free text, and every form of the
+    secrets (core.model.secret) in the columns that may hold them."""
 
     def __init__(self, secrets: Sequence[str], numbers: dict[str, str], region: str) -> None:
-        # Longest first so that a secret containing another is removed whole.
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self.secrets = [as_secret(s) for s in secrets if s]
         self.numbers = numbers  # raw and normalised form -> pseudonym
         self.region = region
         self.secrets_scrubbed = 0
@@ -111,16 +120,17 @@ class _Scrubber:
         self.numbers_replaced += 1
         return hit
 
+    def numbers_only(self, value: object) -> object:
+        if not isinstance(value, str) or not self.numbers:
+            return value
+        return _NUMBER_IN_TEXT.sub(self._number, value)
+
     def __call__(self, value: object) -> object:
         if not isinstance(value, str):
             return value
-        for secret in self.secrets:
-            if secret in value:
-                self.secrets_scrubbed += value.count(secret)
-                value = value.replace(secret, REDACTED)
-        if self.numbers:
-            value = _NUMBER_IN_TEXT.sub(self._number, value)
-        return value
+        value, n = scrub_counted(value, self.secrets, REDACTED)
+        self.secrets_scrubbed += n
+        return self.numbers_only(value)
 
 
 def _text_columns(conn: apsw.Connection) -> list[tuple[str, str]]:
@@ -164,23 +174,71 @@ def _pseudonymize_numbers(
 
 
 def _leaks(path: Path, secrets: Sequence[str], numbers: dict[str, str], region: str) -> list[str]:
-    """What of the secrets and original numbers still stands in the file's bytes."""
-    wanted = [s.encode("utf-8") for s in secrets if s]
-    overlap = max([64, *map(len, wanted)])
+    """What of the secrets (in any of their forms) and original numbers still stands in
+    the file's bytes; a secret is named by its key and form, with where it stands."""
+    forms = all_forms(secrets)
+    wanted = [(secret, label, form.encode("utf-8")) for secret, label, form in forms]
+    overlap = max([64, *(len(f) for _, _, f in wanted)])
     found: list[str] = []
+    hits: dict[tuple[str, str], tuple[Secret, str, str]] = {}
     tail = b""
     with path.open("rb") as f:
         while chunk := f.read(1 << 24):
             data = tail + chunk
-            found += [f"a configured secret ({len(s)} bytes)" for s in wanted if s in data]
+            for secret, label, form in wanted:
+                if form in data:
+                    hits.setdefault((secret.key, label), (secret, label, form.decode()))
             for m in _NUMBER_IN_BYTES.finditer(data) if numbers else ():
                 text = m.group(0).decode("ascii")
                 if text in numbers or normalize_number(text, region) in numbers:
                     found.append(f"customer number ending {text[-3:]}")
-            if found:
-                return sorted(set(found))
+            if found or hits:
+                break
             tail = data[-overlap:]
-    return found
+    for secret, label, form in hits.values():
+        where = _where(path, secret, form) or ["the file's bytes outside any table's rows"]
+        found.append(f"{secret.key} ({label}) in {'; '.join(where)}")
+    return sorted(set(found))
+
+
+def _where(path: Path, secret: Secret, form: str, most: int = 5) -> list[str]:
+    """Where ``form`` (of ``secret``) stands in the file's tables: 'table.column, row
+    N' (the row's id, or its key in a table without one, with the secret masked), at
+    most ``most`` of them."""
+    conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    needle = form.encode("utf-8")
+    out: list[str] = []
+    try:
+        if conn.execute("SELECT count(*) FROM sqlite_schema WHERE"
+                        " instr(CAST(sql AS BLOB), ?) > 0", (needle,)).get:
+            out.append("the database's own schema (a table's or a view's definition)")
+        tables = [t for (t,) in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name")]
+        for table in tables:
+            info = list(conn.execute(f'PRAGMA table_info("{table}")'))
+            keys = [col for _cid, col, _decl, _nn, _dflt, pk in sorted(info, key=lambda r: r[5])
+                    if pk] or ["rowid"]
+            rowid = conn.execute("SELECT count(*) FROM pragma_table_list WHERE name = ?"
+                                 " AND wr = 0", (table,)).get
+            key = "rowid" if rowid else ", ".join(f'"{k}"' for k in keys)
+            for _cid, col, *_ in info:
+                row = conn.execute(f'SELECT {key} FROM "{table}" WHERE'
+                                   f' instr(CAST("{col}" AS BLOB), ?) > 0 LIMIT 1',
+                                   (needle,)).fetchone()
+                if row is None:
+                    continue
+                if rowid:
+                    out.append(f"{table}.{col}, row {row[0]}")
+                else:  # the key may be the secret itself: it is masked
+                    values = ", ".join(scrub_counted(str(v), [secret], REDACTED)[0]
+                                       for v in row)
+                    out.append(f"{table}.{col}, row ({', '.join(keys)}) = ({values})")
+                    if len(out) >= most:
+                        return out
+    finally:
+        conn.close()
+    return out
 
 
 def os_user() -> str:
@@ -280,9 +338,14 @@ def _write(
                 dest.execute(f"UPDATE {table} SET {col} = NULL")
         scrub = _Scrubber(secrets, numbers, region)
         dest.create_scalar_function("fb_scrub", scrub, 1, deterministic=True)
+        dest.create_scalar_function("fb_numbers", scrub.numbers_only, 1, deterministic=True)
         progress("removing secrets and numbers from the text", _COPY_SHARE + 0.1)
         for table, col in _text_columns(dest):
-            dest.execute(f"UPDATE {table} SET {col} = fb_scrub({col}) WHERE {col} IS NOT NULL")
+            with_secrets = (table, col) in SECRET_TEXT_COLUMNS and scrub.secrets
+            if with_secrets or numbers:
+                dest.execute(f"UPDATE {table} SET {col} = "
+                             f"{'fb_scrub' if with_secrets else 'fb_numbers'}({col})"
+                             f" WHERE {col} IS NOT NULL")
         progress("indexing for analysts", _COPY_SHARE + 0.2)
         for sql in schema.ANALYST_INDEXES:
             dest.execute(sql)

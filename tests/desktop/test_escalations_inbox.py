@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog
 from core.config import defaults
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
 from core.model.escalation import Verdict
-from desktop.escalations_inbox import SENIOR, WANTED
+from desktop.escalations_inbox import COLUMNS, NOBODY_PAGED, SENIOR, WANTED
 from desktop.main_window import MainWindow
 
 
@@ -102,3 +102,26 @@ def test_acknowledge_confirm_and_mark_not_valid_are_recorded(qtbot, window,
     assert {p.state.value for p in w.inbox.db.pages(2)} == {"cancelled"}
     _settled(qtbot, w, w.refresh)
     assert not w.wallboard.complaints.isVisible()
+
+
+def test_a_valid_complaint_nobody_was_paged_for_says_so(floor_of, qtbot, store) -> None:
+    config = defaults()  # no [[escalation.contacts]]
+    config.values["floor.region"] = "UA"
+    store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
+    now = int(time.time() * 1000)
+    store.add_complaints([Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT, None,
+                                    1, "+380671234567", "Engineer left the box damaged.")])
+    w = MainWindow(floor_of(store.path), config, None)
+    qtbot.addWidget(w)
+    w.show()
+    w.inbox.escalator.triage_new(now)
+    w.tabs.setCurrentWidget(w.inbox)
+    _settled(qtbot, w, w.refresh)
+    [r] = w.inbox.model.rows
+    cells = w.inbox.model.cells(r)
+    assert cells[5] == "valid"
+    assert cells[7] == "nobody paged: no contacts are configured"
+    pages = w.inbox.model.index(0, COLUMNS.index("Pages"))
+    assert pages.data(Qt.ItemDataRole.ForegroundRole) == NOBODY_PAGED
+    _settled(qtbot, w, lambda: w.inbox.select(1))
+    assert "Nobody was paged for this complaint" in w.inbox.detail.toPlainText()

@@ -186,3 +186,22 @@ def test_informational_pushes_are_not_urgent() -> None:
     finally:
         ntfy.stop()
     assert ntfy.published[0]["priority"] == "default" and ntfy.problems == []
+
+
+def test_a_non_ascii_mail_password_logs_in_as_utf_8() -> None:
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (
+            auth_data.login, auth_data.password) == ("флор".encode(), "пароль2024".encode())
+        return AuthResult(success=ok, handled=False)
+
+    controller, inbox, port = _smtp(authenticator=check, auth_require_tls=False)
+    try:
+        good = SmtpMail("127.0.0.1", port, "floorboard@floor.example", "флор",
+                        "пароль2024").send(_page(PageChannel.EMAIL, "manager@example.com"))
+        bad = SmtpMail("127.0.0.1", port, "floorboard@floor.example", "флор",
+                       "пароль2025").send(_page(PageChannel.EMAIL, "manager@example.com"))
+    finally:
+        controller.stop()
+    assert good.ok, good.detail
+    assert len(inbox.messages) == 1
+    assert not bad.ok and not bad.retry and bad.detail.startswith("535: ")

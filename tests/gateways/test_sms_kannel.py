@@ -161,3 +161,30 @@ def test_a_gateway_that_is_not_on_this_machine_is_refused(store) -> None:
     assert page.state is PageState.FAILED
     assert page.last_error == ("gateway sms.example.com is not on this machine "
                                "(127.0.0.1), and only loopback gateways may be used here")
+
+
+def test_a_non_ascii_password_from_the_config_file_reaches_the_phone(store, tmp_path) -> None:
+    from core.config import load_config
+    from core.escalation.configured import gateways_from_config
+
+    password = "пароль2024"
+    listener = Listener().start()
+    k = K.Kannel(tmp_path, password).start()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(f'[escalation.sms]\nurl = "{k.sendsms_url}"\n'
+                          f'username = "{K.USERNAME}"\npassword = "{password}"\n',
+                          encoding="utf-8")
+        gateways = gateways_from_config(load_config(config), loopback_only=True)
+        store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
+        policy = EscalationPolicy(parse_contacts([{"name": "Manager",
+                                                   "reach": [f"sms:{MANAGER}"]}]))
+        sender = Sender(Escalator(store, policy, "UA"), gateways, inbox=listener)
+        cid = _complain(store)
+        assert sender.run_once(int(time.time() * 1000)) == 1
+        [page] = sender.db.pages(cid)
+        assert page.state is PageState.SENT, page.last_error
+        _until("the SMS on the phone", lambda: len(k.received()) == 1, sender)
+    finally:
+        k.stop()
+        listener.stop()

@@ -220,3 +220,21 @@ def test_a_customer_s_words_raise_a_complaint_that_triage_decides(floor) -> None
     assert c.note.endswith('(found: "юрист", uk)') and c.customer_number == CLIENT
     [d] = esc.triage_new(_at(11, 1))
     assert d.verdict is Verdict.VALID and d.reason.startswith("legal threat")
+
+
+def test_a_valid_complaint_with_nobody_to_page_says_so_in_the_record(floor) -> None:
+    cid = _raise(floor)
+    esc = Escalator(floor, EscalationPolicy(()), "UA")
+    [d] = esc.triage_new(_at(10, 6))
+    assert d.reasons[-1] == "nobody paged: no [[escalation.contacts]] are configured"
+    assert esc.db.verdict(cid).reasons == d.reasons  # stored with the decision
+    [row] = esc.db.inbox()
+    assert row.nobody_paged and row.pages == 0
+    # A senior's word on another complaint records the same.
+    other = _raise(floor, number=None, interaction=None)
+    esc.triage_new(_at(10, 7))
+    d = esc.confirm(other, "Agnieszka", _at(10, 8))
+    assert d.verdict is Verdict.VALID and d.reasons[-1].startswith("nobody paged")
+    # With contacts, the same complaint is paged, and no longer shown as nobody paged.
+    Escalator(floor, _policy(), "UA").advance(_at(10, 9))
+    assert not any(r.nobody_paged for r in esc.db.inbox())
