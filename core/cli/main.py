@@ -9,12 +9,16 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
+
+import apsw
 
 from core.cli import calls, export, import_file, info, kpi, missed, outbound, pager, sales
 from core.cli import simulate as simulate_command
 from core.cli.command import Command
 from core.cli.context import Context, add_common, load_config_of
 from core.errors import FloorboardError
+from core.store.database import damaged_database
 
 #: Every subcommand that runs without a screen (and without Qt installed).
 HEADLESS: tuple[Command, ...] = (
@@ -87,11 +91,18 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = HEADLE
     if args.command is None:
         parser.print_help()
         return 2
+    ctx: Context | None = None
     try:
         command = by_name[args.command]
         if not command.loads_config:
             return command.run(args, None)
-        return command.run(args, Context(args, load_config_of(args)))
+        ctx = Context(args, load_config_of(args))
+        return command.run(args, ctx)
+    except (apsw.CorruptError, apsw.NotADBError) as exc:
+        # Found mid-command (a page overwritten inside a file whose header is sound).
+        error = damaged_database(ctx.db_path if ctx else Path("the database"), exc)
+        print(f"floorboard: error: {error}", file=sys.stderr)
+        return error.exit_code
     except FloorboardError as exc:
         print(f"floorboard: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -196,14 +196,18 @@ class Floor:
         if self._closed:
             return
         self._closed = True
-        self._jobs.put(_STOP)
-        self._thread.join()
-        if self._source is not None:
-            self._source.release()
+        # Readers first: the last connection to close folds the WAL into the database
+        # file and removes it, which a read-only one cannot do. Left behind, the data
+        # sat in floor.sqlite-wal beside a 4 KB floor.sqlite, and a copy of the main
+        # file alone (to a colleague, to a backup) held nothing.
         with self._reader_lock:
             for store in self._open_readers:
                 store.close()
             self._open_readers.clear()
+        self._jobs.put(_STOP)
+        self._thread.join()
+        if self._source is not None:
+            self._source.release()
 
     def __enter__(self) -> Floor:
         return self

@@ -161,6 +161,15 @@ def disk_full(path: Path, exc: BaseException) -> StoreError:
                       f"stored data ends. ({exc})")
 
 
+def damaged_database(path: Path, exc: BaseException) -> StoreError:
+    """The message for a database SQLite found damaged while reading or writing it
+    (overwritten pages, a truncated copy)."""
+    return StoreError(
+        f"{path}: the database file is damaged ({exc}); the command stopped where SQLite "
+        "found the damage. Keep a copy of the file, then restore it from a backup, or save what "
+        f"is still readable with: sqlite3 {path} .recover | sqlite3 recovered.sqlite")
+
+
 def missing_database(path: Path) -> StoreError:
     return StoreError(
         f"{path}: no such database; nothing was created. Pass --db with the path of "

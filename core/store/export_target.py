@@ -3,8 +3,8 @@ part of a SQLite database that is open or was left mid-write.
 
 Replacing a WAL database's main file while its ``-wal`` stays beside it leaves a
 malformed database (the old log is replayed onto the new file), so a file with a
-``-wal``, ``-shm`` or ``-journal`` beside it is taken as open, and those side files
-are never export targets themselves.
+non-empty ``-wal`` or ``-journal`` beside it is taken as open (or left mid-write),
+and those side files are never export targets themselves.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import ExportError
+from core.store import source_lock
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-#: Files of a database that say nothing of it being open (source_lock's).
-KEPT_SUFFIXES = ("-source.lock",)
+#: Files of a database that say nothing of it being open.
+KEPT_SUFFIXES = (source_lock.SUFFIX,)
 
 
 def _main_of(path: Path) -> Path | None:
@@ -24,6 +25,13 @@ def _main_of(path: Path) -> Path | None:
         if path.name.endswith(suffix) and len(path.name) > len(suffix):
             return path.with_name(path.name[: -len(suffix)])
     return None
+
+
+def _non_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -53,7 +61,9 @@ def check_export_target(out: Path, source: Path, force: bool) -> None:
     if out.exists():
         if not force:
             raise ExportError(f"{out}: already exists. Choose another name or pass --force.")
-        open_sides = [s for s in SIDE_SUFFIXES if Path(f"{out}{s}").exists()]
+        # An empty -wal or -shm is what a read-only reader leaves (it may not remove
+        # them): nothing in them could be replayed onto the new file.
+        open_sides = [s for s in ("-wal", "-journal") if _non_empty(Path(f"{out}{s}"))]
         if open_sides:
             raise ExportError(f"{out}: is a SQLite database that is open or was left "
                               f"mid-write ({', '.join(out.name + s for s in open_sides)} "

@@ -30,3 +30,23 @@ def test_a_second_floor_source_is_refused_until_the_first_closes(tmp_path: Path)
     with Floor(db) as later:
         later.claim_source("the next one")
     assert lock_path(db).exists()
+
+
+def test_a_closed_floor_leaves_its_data_in_the_database_file(tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "floor.sqlite"
+    with Floor(db) as floor:
+        floor.claim_source("test")
+        sim = resume_floor(floor, "normal_day_28", 1_790_000_000_000, days=1)
+        sim.run_until(sim.begin_ms + 3_600_000)
+        sim.flush()
+        assert floor.read(lambda s: s.last_event_ms()) is not None  # a reader was used
+    # The readers closed before the writer, which folded the WAL in: a copy of the
+    # main file alone, as a user makes one, holds the events.
+    assert not Path(f"{db}-wal").exists()
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(db, copy)
+    with sqlite3.connect(copy) as c:
+        assert c.execute("SELECT count(*) FROM events").fetchone()[0] > 0
