@@ -14,6 +14,7 @@ from core.floor.pager import Pager
 from core.store import Store
 from desktop.main_window import MainWindow
 from desktop.simulated_floor import SimulatedFloor
+from desktop.stop_signals import close_on_stop_signals
 
 
 def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28",
@@ -47,6 +48,12 @@ def run_app(store: Store, config: Config, scenario: str | None = "normal_day_28"
                 "else set [escalation.listener] port in the config file.")
     for problem in problems:
         window.show_problem(problem)
+
+    def close() -> None:
+        window.close()
+        app.quit()
+
+    close_on_stop_signals(window, close)
     try:
         return app.exec()
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
 import time
 import tomllib
 from collections.abc import Mapping
@@ -69,6 +70,9 @@ class _Worker(QObject):
         self._view: FloorView | None = None
         self._seq = 0
         self._published = 0
+        #: Set from the GUI thread when the window closes: the catch-up stops between
+        #: hours (the thread's event loop, where a stop signal waits, is not running).
+        self.closing = threading.Event()
 
     @Slot()
     def start(self) -> None:
@@ -86,7 +90,8 @@ class _Worker(QObject):
                             now)
             # The floor has been busy since midnight (or the last run): catch up to
             # now an hour at a time, showing it, then keep pace.
-            while self._sim is not None and self._sim.now < min(now, self._sim.end_ms):
+            while (self._sim is not None and self._sim.now < min(now, self._sim.end_ms)
+                   and not self.closing.is_set()):
                 self._sim.run_until(min(now, self._sim.now + HOUR_MS))
                 self._sim.flush()
                 self._follow()
@@ -249,6 +254,7 @@ class SimulatedFloor(QObject):
 
     def stop(self) -> None:
         if self._thread.isRunning():
+            self._worker.closing.set()
             self._stop.emit()
             self._thread.quit()
             self._thread.wait(5000)

@@ -167,6 +167,8 @@ class Floor:
         """A read-only store from the pool, for the length of the block: reads see
         what was committed when each statement (or the block's own transaction)
         began. Its writes fail."""
+        if self._closed:  # a reader opened now would outlive the floor
+            raise RuntimeError(f"{self.path}: the floor is closed")
         self._reader_slots.acquire()
         try:
             try:

@@ -7,13 +7,22 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import REPO
 
 
-def read_only(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+@contextmanager
+def read_only(db: Path) -> Iterator[sqlite3.Connection]:
+    """Closed at the end of the block (sqlite3's own ``with`` only commits): a
+    connection left open would keep the writer from removing its WAL at close."""
+    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        yield c
+    finally:
+        c.close()
 
 
 def assert_whole(db: Path) -> dict[str, int]:
