@@ -26,7 +26,7 @@ from core.errors import ExportError
 from core.model.secret import Secret, all_forms, as_secret, scrub_counted
 from core.phone_numbers import normalize_number
 from core.store import schema
-from core.store.export_target import check_export_target
+from core.store.export_target import check_export_target, partial_path, remove_dead_partials
 from core.store.migrations import schema_version
 from core.store.store import Store
 
@@ -269,9 +269,8 @@ def export_snapshot(
     (default: ``store.audit``, which needs the writer)."""
     out = Path(out).expanduser().resolve()
     check_export_target(out, store.path, force)
-    tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    for leftover in (tmp, Path(f"{tmp}-journal")):
-        leftover.unlink(missing_ok=True)
+    remove_dead_partials(out)
+    tmp = partial_path(out)
     try:
         report = _write(store, tmp, out, pseudonymize_key, secrets, region,
                         progress or _quiet)

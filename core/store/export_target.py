@@ -9,6 +9,8 @@ and those side files are never export targets themselves.
 
 from __future__ import annotations
 
+import glob
+import os
 from pathlib import Path
 
 from core.errors import ExportError
@@ -69,3 +71,34 @@ def check_export_target(out: Path, source: Path, force: bool) -> None:
                               f"mid-write ({', '.join(out.name + s for s in open_sides)} "
                               "beside it); replacing it would damage it. Close what uses "
                               "it, or choose another file name.")
+
+
+def partial_path(out: Path) -> Path:
+    """Where this process writes the export before renaming it to ``out``."""
+    return out.with_name(f".{out.name}.partial-{os.getpid()}")
+
+
+def remove_dead_partials(out: Path) -> list[Path]:
+    """Remove what exports to ``out`` that were killed mid-way left (a SIGKILL skips
+    their own clean-up); a live one's, another process exporting now, is kept."""
+    removed = []
+    prefix = f".{out.name}.partial-"
+    for path in out.parent.glob(f"{glob.escape(prefix)}*"):
+        pid_text = path.name[len(prefix):].removesuffix("-journal")
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process's own: a failed export of its own is over
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
