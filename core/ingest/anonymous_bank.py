@@ -279,7 +279,8 @@ def read_bank_file(path: Path | str, timezone: str = TIMEZONE, *,
                 continue
             values = line.text.split("\t")
             if len(values) != len(FIELDS):
-                reject(line, "(line)", f"{len(values)} fields, expected {len(FIELDS)}")
+                reject(line, "(line)", f"{len(values)} field{'s' * (len(values) != 1)}, "
+                       f"expected {len(FIELDS)}")
                 continue
             row = dict(zip(FIELDS, (v.strip() for v in values), strict=True))
             try:

@@ -90,7 +90,12 @@ def kind_of(head: bytes) -> str | None:
         return _UTF16
     pairs = head[: len(head) - len(head) % 2]
     if len(pairs) >= 8:
-        # UTF-16 without a byte-order mark: ASCII text with a NUL beside every character.
+        # UTF-16 without a byte-order mark: ASCII text with a NUL beside every character,
+        # from the first (a header) or in most of the head.
+        first = pairs[:16]
+        if any(first[k::2].count(0) == len(first) // 2 and 0 not in first[1 - k::2]
+               for k in (0, 1)):
+            return _UTF16
         nul_even, nul_odd = pairs[0::2].count(0), pairs[1::2].count(0)
         half = len(pairs) // 2
         if max(nul_even, nul_odd) > 0.4 * half and min(nul_even, nul_odd) < 0.05 * half:
