@@ -7,8 +7,7 @@ from pathlib import Path
 
 from core.cli.command import Command
 from core.cli.context import Context
-from core.errors import IngestError
-from core.ingest.bank_import import import_bank_file, summary_lines
+from core.ingest.bank_import import check_file, import_bank_file, summary_lines
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,10 +18,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
-    if not Path(args.file).is_file():  # before the store: a typo must not create a database
-        raise IngestError(f"{args.file}: no such file; nothing was imported")
+    # Before the store: a typo, a folder or a gzip file must not create a database.
+    path = check_file(args.file)
     with ctx.writer() as store:
-        result = import_bank_file(store, args.file)
+        result = import_bank_file(store, path)
     print("\n".join(summary_lines(result, ctx.config.get("floor.timezone"))))
     return 0
 

@@ -18,9 +18,15 @@ Everything a file gives is written in one transaction, all of it or nothing:
 
 A file is imported once. Events are append-only, so a second copy of a call could
 never be taken out again and would be counted twice: the same bytes (sha256) are
-refused, and so is a file whose calls arrive within the span of an earlier import
-of this source (a copy with converted line endings, or with lines corrected).
-There is no --force for the same reason.
+refused, and so is a file whose calls arrive while those of an earlier import of
+this source were coming in (a copy with converted line endings, or with lines
+corrected): each has calls within the other's busy periods (``core.ingest.overlap``).
+Not within the other's span: one stray call stretches a span (a date of 680201 ran
+one to 2068 and blocked every later import), but makes no busy period. There is no
+--force for the same reason.
+
+A path that is no text file, or whose first line is not the format's header, is
+refused (``check_file``) before the database is opened, saying what it is.
 """
 
 from __future__ import annotations
@@ -38,16 +44,19 @@ from core.errors import IngestError
 from core.ingest.anonymous_bank import (
     TIMEZONE,
     BankCalls,
-    BankFormatError,
     RejectedLine,
+    check_bank_file,
     read_bank_file,
 )
+from core.ingest.input_file import InputFileError, display_path
+from core.ingest.overlap import BUSY_GAP_MS, calls_in_busy_periods, share_busy_periods
 from core.model import INTERACTION_DTYPE, NONE, Agent, Channel, Direction, NumberType, Queue
 from core.store import Store
 from core.store.export import os_user
 from core.store.imports import (
     ImportRecord,
     find_import,
+    import_arrivals,
     overlapping_imports,
     record_import,
 )
@@ -90,27 +99,50 @@ def _utc(ms: int) -> str:
     return to_utc(ms).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _refuse_earlier(store: Store, path: Path, sha256: str,
-                    span: tuple[int, int] | None, timezone: str) -> None:
+def check_file(path: Path | str) -> Path:
+    """``path`` resolved, when it is a text file starting with the format's header;
+    else IngestError saying what it is (a folder, a pipe, a gzip file, UTF-16 text,
+    another format). Reads line 1 only: a command checks before opening the store."""
+    path = Path(path).expanduser().resolve()
+    try:
+        check_bank_file(path)
+    except InputFileError as exc:
+        raise IngestError(f"{str(exc).rstrip('.')}. Nothing was imported.") from None
+    return path
+
+
+def _refuse_same_bytes(store: Store, path: Path, sha256: str) -> None:
     earlier = find_import(store, sha256)
     if earlier is not None:
         raise IngestError(
-            f"{path}: already imported, as import #{earlier.id} on "
+            f"{display_path(path)}: already imported, as import #{earlier.id} on "
             f"{_utc(earlier.imported_at_ms)} from {earlier.file_name} "
             f"({earlier.imported:,} calls, {earlier.rejected:,} rejected lines). Importing "
             "it again would count its calls twice. Nothing was changed.")
-    overlapping = [] if span is None else overlapping_imports(store, SOURCE, *span)
-    if overlapping:
-        other = overlapping[0]
-        assert span is not None and other.first_arrival_ms is not None
-        assert other.last_arrival_ms is not None
+
+
+def _refuse_overlap(store: Store, path: Path, calls: BankCalls, queue_of: np.ndarray,
+                    timezone: str) -> None:
+    if not len(calls.arrived_ms):
+        return
+    arrivals = np.sort(calls.arrived_ms)
+    first, last = int(arrivals[0]), int(arrivals[-1])
+    queues = [int(q) for q in queue_of if q != NONE]
+    for other in overlapping_imports(store, SOURCE, first, last):
+        theirs = import_arrivals(store, other, first - BUSY_GAP_MS, last + BUSY_GAP_MS,
+                                 queues)
+        if not share_busy_periods(arrivals, theirs):
+            continue
+        assert other.first_arrival_ms is not None and other.last_arrival_ms is not None
+        shared = calls_in_busy_periods(theirs, arrivals)
         raise IngestError(
-            f"{path}: its calls ({_local(span[0], timezone)} to {_local(span[1], timezone)}"
-            f", {timezone}) arrive within those of import #{other.id} from "
-            f"{other.file_name} ({_local(other.first_arrival_ms, timezone)} to "
-            f"{_local(other.last_arrival_ms, timezone)}): another copy or version of that "
-            "file, whose calls would be counted twice. Nothing was changed. To compare the "
-            "two, import this one into another database (--db).")
+            f"{display_path(path)}: its calls ({_local(first, timezone)} to "
+            f"{_local(last, timezone)}, {timezone}) arrive within those of import "
+            f"#{other.id} from {other.file_name} ({_local(other.first_arrival_ms, timezone)}"
+            f" to {_local(other.last_arrival_ms, timezone)}; {shared:,} of its calls arrive "
+            "while that file's were coming in): another copy or version of that file, whose "
+            "calls would be counted twice. Nothing was changed. To compare the two, import "
+            "this one into another database (--db).")
 
 
 def import_bank_file(store: Store, path: Path | str, *, actor: str | None = None,
@@ -118,45 +150,45 @@ def import_bank_file(store: Store, path: Path | str, *, actor: str | None = None
     """Import one Anonymous Bank file into ``store`` (see the module's description).
     Raises IngestError, with nothing written, for a file that is missing, not in
     this format, or already imported."""
-    path = Path(path).expanduser().resolve()
-    if path.is_dir():
-        raise IngestError(f"{path}: is a folder; give the file, e.g. february_1999.tsv.")
+    path = check_file(path)
     try:
         sha256 = file_sha256(path)
-    except FileNotFoundError:
-        raise IngestError(f"{path}: no such file.") from None
     except OSError as exc:
-        raise IngestError(f"{path}: cannot read the file ({exc}).") from exc
-    _refuse_earlier(store, path, sha256, None, timezone)  # before reading it all
+        raise IngestError(f"{display_path(path)}: cannot read the file "
+                          f"({exc.strerror}).") from None
+    _refuse_same_bytes(store, path, sha256)  # before reading it all
     try:
         calls = read_bank_file(path, timezone)
-    except BankFormatError as exc:
-        raise IngestError(f"{exc}. Nothing was imported.") from exc
+    except InputFileError as exc:  # changed since check_file looked at it
+        raise IngestError(f"{str(exc).rstrip('.')}. Nothing was imported.") from None
     except OSError as exc:
-        raise IngestError(f"{path}: cannot read the file ({exc}).") from exc
+        raise IngestError(f"{display_path(path)}: cannot read the file "
+                          f"({exc.strerror}).") from None
     span = ((int(calls.arrived_ms.min()), int(calls.arrived_ms.max()))
             if len(calls.arrived_ms) else None)
     with store.transaction():
         # Again under the write lock: another process may have imported it meanwhile.
-        _refuse_earlier(store, path, sha256, span, timezone)
+        _refuse_same_bytes(store, path, sha256)
         queue_of, new_queues = _queue_ids(store, calls.queues)
+        _refuse_overlap(store, path, calls, queue_of, timezone)
         agent_of, new_agents = _agent_ids(store, calls.agents)
         offset = store.max_interaction_id()
         store.add_queues(new_queues)
         store.add_agents(new_agents)
         _add_interactions(store, calls, queue_of, offset)
         store.append(_events(calls, queue_of, agent_of, offset))
+        name = display_path(path)
         record = record_import(
-            store, SOURCE, str(path), sha256, lines=calls.lines,
+            store, SOURCE, name, sha256, lines=calls.lines,
             imported=len(calls.interaction_ids), phantom=calls.phantom,
             rejected=[(r.line, r.field, r.reason, r.text) for r in calls.rejected],
             interaction_id_offset=offset, first_arrival_ms=None if span is None else span[0],
             last_arrival_ms=None if span is None else span[1])
-        store.audit(actor or os_user(), "import", str(path), {
+        store.audit(actor or os_user(), "import", name, {
             "import_id": record.id, "source": SOURCE, "sha256": sha256,
             "lines": record.lines, "imported": record.imported, "phantom": record.phantom,
             "rejected": record.rejected})
-    log.info("imported %s as import #%d: %d calls, %d rejected lines", path, record.id,
+    log.info("imported %s as import #%d: %d calls, %d rejected lines", name, record.id,
              record.imported, record.rejected)
     return BankImport(record, store.path, [q.name for q in new_queues], len(new_agents),
                       calls.rejected, timezone)
@@ -230,7 +262,7 @@ def _events(calls: BankCalls, queue_of: np.ndarray, agent_of: np.ndarray,
 def summary_lines(result: BankImport, floor_timezone: str | None = None) -> list[str]:
     """What a person wants to know after an import, as lines of text."""
     r, tz = result.record, result.timezone
-    out = [f"Imported {r.file_name} into {result.database} as import #{r.id}.",
+    out = [f"Imported {r.file_name} into {display_path(result.database)} as import #{r.id}.",
            f"{r.lines:,} lines read: {r.imported:,} calls imported, {r.phantom:,} phantom "
            f"(not calls, skipped), {r.rejected:,} rejected."]
     if r.first_arrival_ms is not None and r.last_arrival_ms is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from core.clock import now_ms
 from core.store.store import Store
 
@@ -102,3 +104,25 @@ def overlapping_imports(store: Store, source: str, first_arrival_ms: int,
         f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE source = ? AND first_arrival_ms <= ?"
         " AND last_arrival_ms >= ? ORDER BY id", (source, last_arrival_ms, first_arrival_ms))
     return [ImportRecord(*r) for r in rows]
+
+
+def import_arrivals(store: Store, record: ImportRecord, from_ms: int, to_ms: int,
+                    queue_ids: Iterable[int]) -> np.ndarray:
+    """When the calls of import ``record`` on these queues arrived, within [from, to]
+    (int64 ms, sorted). Its interactions are those with ids from its offset to the
+    next import's (a line-based file's ids are offset + line, its lines + 1 at most)."""
+    queues = sorted({int(q) for q in queue_ids})
+    if not queues:
+        return np.zeros(0, dtype=np.int64)
+    conn = store.connection
+    next_offset = conn.execute("SELECT min(interaction_id_offset) FROM imports WHERE id > ?",
+                               (record.id,)).get
+    high = record.interaction_id_offset + record.lines + 1
+    if next_offset is not None:
+        high = min(high, next_offset)
+    rows = conn.execute(
+        "SELECT arrived_ms FROM interactions WHERE id > ? AND id <= ? AND arrived_ms >= ?"
+        f" AND arrived_ms <= ? AND queue_id IN ({', '.join('?' * len(queues))})"
+        " ORDER BY arrived_ms",
+        (record.interaction_id_offset, high, from_ms, to_ms, *queues))
+    return np.array([r[0] for r in rows], dtype=np.int64)

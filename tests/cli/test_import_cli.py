@@ -91,3 +91,79 @@ def test_kpi_over_the_imported_calls_is_the_batch_engine_s_over_the_file(tmp_pat
                     "the project (see shared/data/README.md)")
 def test_kpi_over_the_imported_february_is_the_batch_engine_s(tmp_path) -> None:
     _kpi_matches_the_batch_engine(tmp_path, FEBRUARY)
+
+
+def _refused(r: subprocess.CompletedProcess, db: Path, *parts: str) -> None:
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    [line] = r.stderr.splitlines()  # one line: what is wrong, and what to do
+    assert line.startswith("floorboard: error: ")
+    for part in parts:
+        assert part in line, line
+    assert not db.exists()  # nothing to import: no database made
+
+
+def test_a_folder_a_pipe_and_a_gzip_file_are_named_as_such(tmp_path) -> None:
+    import gzip
+    import os
+
+    db, config = tmp_path / "floor.sqlite", _config(tmp_path)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _refused(_import(db, folder, config), db, f"{folder}: is a folder (a directory)")
+    fifo = tmp_path / "calls.fifo"
+    os.mkfifo(fifo)
+    _refused(_import(db, fifo, config), db, f"{fifo}: is a named pipe (FIFO)")
+    packed = tmp_path / "calls.tsv.gz"
+    packed.write_bytes(gzip.compress(bank_file(tmp_path).read_bytes()))
+    _refused(_import(db, packed, config), db, "this looks like a gzip file; unpack it first")
+    utf16 = tmp_path / "calls-utf16.tsv"
+    utf16.write_bytes(bank_file(tmp_path).read_text().encode("utf-16"))
+    _refused(_import(db, utf16, config), db, "this looks like UTF-16 text")
+
+
+def test_a_file_of_one_long_line_is_refused_in_one_line(tmp_path) -> None:
+    db, path = tmp_path / "floor.sqlite", tmp_path / "one-line.tsv"
+    path.write_bytes(b"x" * 2_000_000)  # past csv's field limit, which raised
+    _refused(_import(db, path, _config(tmp_path)), db, "one-line.tsv, line 1: longer than "
+             "65,536 characters, not the Anonymous Bank header")
+
+
+@pytest.mark.slow
+def test_a_200_mb_single_line_file_is_refused_in_one_line(tmp_path) -> None:
+    db, path = tmp_path / "floor.sqlite", tmp_path / "huge.tsv"
+    with path.open("wb") as f:
+        block = b"x" * (1 << 20)
+        for _ in range(200):
+            f.write(block)
+    _refused(_import(db, path, _config(tmp_path)), db, "huge.tsv, line 1: longer than")
+
+
+def test_one_implausible_line_never_blocks_the_next_import(tmp_path) -> None:
+    from tests.core.ingest.test_implausible_times import STRAY_2068, month_file
+
+    db, config = tmp_path / "floor.sqlite", _config(tmp_path)
+    r = _import(db, month_file(tmp_path, extra=(STRAY_2068,)), config)
+    assert r.returncode == 0, r.stderr
+    assert "112 calls imported, 0 phantom (not calls, skipped), 1 rejected" in r.stdout
+    assert "field date: the call arrives on 2068-02-01" in r.stdout
+    assert "to 1999-02-28 09:00:00 (Asia/Jerusalem)" in r.stdout
+    march = tmp_path / "march"
+    march.mkdir()
+    import datetime as dt
+
+    r = _import(db, month_file(march, dt.date(1999, 3, 1)), config)
+    assert r.returncode == 0, r.stderr
+    assert "as import #2" in r.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_not_a_traceback(tmp_path) -> None:
+    import os
+
+    db, config = tmp_path / "floor.sqlite", _config(tmp_path)
+    name = os.fsdecode(b"calls-\xff.tsv")
+    path = tmp_path / name
+    path.write_bytes(bank_file(tmp_path).read_bytes())
+    r = _import(db, path, config)
+    assert r.returncode == 0, r.stderr
+    assert "6 calls imported" in r.stdout and "calls-\\xff.tsv" in r.stdout
