@@ -8,6 +8,7 @@ from pathlib import Path
 from core.cli.command import Command
 from core.cli.context import Context
 from core.ingest.bank_import import check_file, import_bank_file, summary_lines
+from core.store.source_lock import SourceLock, command_line
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace, ctx: Context) -> int:
     # Before the store: a typo, a folder or a gzip file must not create a database.
     path = check_file(args.file)
-    with ctx.writer() as store:
+    with ctx.writer() as store, SourceLock(store.path, command_line()):
         result = import_bank_file(store, path)
     print("\n".join(summary_lines(result, ctx.config.get("floor.timezone"))))
     return 0

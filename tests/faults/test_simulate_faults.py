@@ -86,3 +86,24 @@ def test_a_second_simulation_is_refused_while_the_first_runs(tmp_path: Path) -> 
     assert_whole(db)
     # Gone with the first: the next one may write.
     assert "Carrying on at" in _carry_on(db)
+
+
+def test_an_import_is_refused_while_a_simulation_writes_and_taken_after(
+        tmp_path: Path) -> None:
+    from tests.core.ingest.test_bank_import import bank_file
+
+    db, file = tmp_path / "floor.sqlite", bank_file(tmp_path)
+    first = floorboard("simulate", SCENARIO, "--speed", "3600", "--db", str(db))
+    try:
+        wait_for_events(db, first)
+        imp = floorboard("import", "anonymous-bank", str(file), "--db", str(db))
+        _, err = imp.communicate(timeout=60)
+        assert imp.returncode == 2 and "Traceback" not in err
+        assert f"pid {first.pid}: " in err
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
+    imp = floorboard("import", "anonymous-bank", str(file), "--db", str(db))
+    _, err = imp.communicate(timeout=60)
+    assert imp.returncode == 0, err
+    assert_whole(db)
