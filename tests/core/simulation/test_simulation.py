@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.config.scenario import load_scenario, parse_scenario
-from core.errors import ConfigError
+from core.errors import ConfigError, StoreError
 from core.model import Channel, EventKind
 from core.model.scenario import BANK_1999_HOURLY
 from core.simulation.arrivals import generate
@@ -164,7 +164,7 @@ def test_a_flush_is_stored_whole_or_not_at_all(store, monkeypatch) -> None:
         raise apsw.FullError("database or disk is full")
 
     monkeypatch.setattr(store, "append", full)
-    with pytest.raises(apsw.FullError):
+    with pytest.raises(StoreError, match="the disk holding the database is full"):
         sim.run()
     c = store.connection
     assert [c.execute(f"SELECT count(*) FROM {t}").get
