@@ -309,9 +309,11 @@ class MainWindow(QMainWindow):
         self.sim_status.setText(f"The simulated floor stopped: {message}")
         self.pause_button.setEnabled(False)
         self.speed_box.setEnabled(False)
+        # The message says what to do: a scenario's error names its file and line, a
+        # database's (another program simulating into it, a full disk) its remedy.
         self.show_problem(f"The simulated floor could not run:\n\n{message}\n\nThe "
-                          "wallboard keeps showing what the database holds. Correct the "
-                          "scenario and start Floorboard again.")
+                          "wallboard keeps showing what the database holds, and what "
+                          "other programs write into it.")
 
     def show_problem(self, text: str) -> None:
         """A warning that does not stop the app (window-modal, answered with OK)."""
