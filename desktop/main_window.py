@@ -309,8 +309,7 @@ class MainWindow(QMainWindow):
         self.sim_status.setText(f"The simulated floor stopped: {message}")
         self.pause_button.setEnabled(False)
         self.speed_box.setEnabled(False)
-        # The message says what to do: a scenario's error names its file and line, a
-        # database's (another program simulating into it, a full disk) its remedy.
+        # The message says what to do (the floor's thread adds it for a scenario).
         self.show_problem(f"The simulated floor could not run:\n\n{message}\n\nThe "
                           "wallboard keeps showing what the database holds, and what "
                           "other programs write into it.")

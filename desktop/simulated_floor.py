@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from core import clock
 from core.clock import DAY_MS, HOUR_MS, day_start_ms
 from core.config.scenario import SCENARIO_DIR
+from core.errors import StoreError
 from core.floor.demo import resume_floor
 from core.floor.floor import Floor
 from core.model import Channel
@@ -82,9 +83,12 @@ class _Worker(QObject):
                 # Small flushes: the window shows the floor as it moves.
                 self._sim = resume_floor(self._floor, self._scenario, now,
                                          flush_events=200)
+            except StoreError as exc:  # another program simulates here; a full disk
+                self.failed.emit(str(exc))
             except Exception as exc:  # a bad scenario: say so, and watch the store
                 log.exception("simulation failed to start")
-                self.failed.emit(str(exc))
+                self.failed.emit(f"{exc}\n\nCorrect the scenario and start Floorboard "
+                                 "again.")
         try:
             self._open_view(self._sim.scenario.timezone if self._sim else self._timezone,
                             now)
