@@ -55,7 +55,10 @@ class SourceLock:
                 "would give interactions the same numbers. Wait until it ends, or "
                 "use another database (--db).") from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {self.what}\n".encode(), 0)
+        # A file name in the command line may not be UTF-8 (os.fsdecode keeps its
+        # bytes as surrogates); the holder's note must still be written.
+        note = f"pid {os.getpid()}: {self.what}\n".encode("utf-8", "backslashreplace")
+        os.pwrite(fd, note, 0)
         self._fd = fd
         return self
 

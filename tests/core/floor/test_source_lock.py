@@ -50,3 +50,16 @@ def test_a_closed_floor_leaves_its_data_in_the_database_file(tmp_path: Path) -> 
     shutil.copy(db, copy)
     with sqlite3.connect(copy) as c:
         assert c.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+
+
+def test_a_holder_whose_command_line_is_not_utf8_is_still_named(tmp_path: Path) -> None:
+    import os
+
+    from core.store.source_lock import SourceLock
+
+    db = tmp_path / "floor.sqlite"
+    name = os.fsdecode(b"calls-\xff.tsv")  # a file name kept as a surrogate
+    with SourceLock(db, f"floorboard import anonymous-bank {name}"):
+        with pytest.raises(StoreError) as err:
+            SourceLock(db, "floorboard simulate normal_day_28").acquire()
+    assert "calls-\\xff.tsv" in str(err.value)
