@@ -47,7 +47,7 @@ class SourceLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip()
+            holder = os.pread(fd, 400, 0).decode("utf-8", "backslashreplace").strip()
             os.close(fd)
             raise StoreError(
                 f"{self.db}: another Floorboard process is writing a floor into this "
@@ -57,8 +57,12 @@ class SourceLock:
         os.ftruncate(fd, 0)
         # A file name in the command line may not be UTF-8 (os.fsdecode keeps its
         # bytes as surrogates); the holder's note must still be written.
-        note = f"pid {os.getpid()}: {self.what}\n".encode("utf-8", "backslashreplace")
-        os.pwrite(fd, note, 0)
+        note = f"pid {os.getpid()}: {self.what}\n"
+        try:
+            data = note.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            data = note.encode("utf-8", "backslashreplace")
+        os.pwrite(fd, data, 0)
         self._fd = fd
         return self
 
