@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 
+# A new database gets 16 KB pages: the floor's data is an append-only log read in
+# long ranges, and with a quarter of the pages the 10,000-agent day stores its
+# 6.7M events with fewer page splits, WAL frames and checkpoint copies (about 5 %
+# of the day, benchmarks/README.md). A database made with other pages keeps them
+# (WAL mode cannot change its page size).
+NEW_PAGE_SIZE = 16_384
+
 _NOT_OURS = (apsw.NotADBError, apsw.CorruptError)
 
 
@@ -125,6 +132,7 @@ def open_database(path: Path | str) -> apsw.Connection:
         if conn.readonly("main"):
             raise _read_only_error(path, PermissionError("opened read-only"))
         conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+        conn.pragma("page_size", NEW_PAGE_SIZE)  # takes effect only on a new file
         mode = conn.pragma("journal_mode", "wal")
         if mode != "wal":
             raise StoreError(f"{path}: could not switch to WAL mode (got {mode!r}).")

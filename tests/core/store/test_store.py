@@ -458,3 +458,27 @@ def test_agents_come_back_whole(store: Store) -> None:
             for a in sorted(floor.agents, key=lambda a: a.id)]
     assert store.agents() == want
     assert store.agent_languages()[floor.agents[0].id] == floor.agents[0].languages
+
+
+def test_a_new_database_has_large_pages_and_an_older_one_keeps_its_own(
+        tmp_path, monkeypatch) -> None:
+    from core.store import database
+
+    new = tmp_path / "new.sqlite"
+    with Store.open(new) as store:
+        store.append(_events(10))
+    with Store.open(new) as store:
+        assert store.connection.pragma("page_size") == database.NEW_PAGE_SIZE == 16_384
+
+    # A database made before 16 KB pages: opened now, it keeps its 4 KB pages and
+    # takes more events beside the old ones.
+    old = tmp_path / "old.sqlite"
+    monkeypatch.setattr(database, "NEW_PAGE_SIZE", 4096)
+    with Store.open(old) as store:
+        store.append(_events(10))
+    monkeypatch.undo()
+    with Store.open(old) as store:
+        assert store.connection.pragma("page_size") == 4096
+        store.append(_events(5, t0=9000))
+        assert len(store.load_events()) == 15
+        assert store.connection.execute("PRAGMA integrity_check").get == "ok"
