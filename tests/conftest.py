@@ -40,6 +40,14 @@ def populated_store(store: Store) -> Store:
 
 
 @pytest.fixture
+def populated_db(db_path: Path) -> Path:
+    """A closed database file holding the small floor of tests/floor_data.py."""
+    with Store.open(db_path) as s:
+        populate(s)
+    return db_path
+
+
+@pytest.fixture
 def floor_of():
     """``floor_of(path)``: the Floor on ``path`` for this test (one per path), closed
     after it. Tests may keep a Store of their own on the same file to look with."""

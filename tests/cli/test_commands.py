@@ -15,23 +15,13 @@ from pathlib import Path
 import pytest
 
 from core.cli.main import HEADLESS
-from core.store import Store
 from desktop import cli
-from tests import floor_data
 from tests.conftest import REPO
 from tests.core.ingest.test_bank_import import bank_file
 
 READERS = [c.name for c in HEADLESS if c.reads_only]
 #: Requirement ids are the team's words, not a user's.
 INTERNAL_ID = re.compile(r"\b(KPI|ESC|ROUTE|SIM|WFM|PLAY|INGEST|STORE|UI)-\d")
-
-
-@pytest.fixture
-def filled(tmp_path: Path) -> Path:
-    db = tmp_path / "floor.sqlite"
-    with Store.open(db) as s:
-        floor_data.populate(s)
-    return db
 
 
 def test_the_readers_are_the_commands_that_only_read() -> None:
@@ -77,9 +67,9 @@ def test_run_and_no_command_open_the_app(monkeypatch, tmp_path: Path) -> None:
     (["simulate", "normal_day_28", "--days", "-3"], "-3: give 1 day or more"),
     (["pager", "--listen-port", "70000"], "70000: a port is 1-65535"),
 ])
-def test_a_mistake_is_one_line_and_exit_2(filled: Path, capsys, args, message) -> None:
+def test_a_mistake_is_one_line_and_exit_2(populated_db: Path, capsys, args, message) -> None:
     with pytest.raises(SystemExit) as stopped:
-        code = cli.main([*args, "--db", str(filled)])
+        code = cli.main([*args, "--db", str(populated_db)])
         raise SystemExit(code)
     assert stopped.value.code == 2
     err = capsys.readouterr().err
@@ -87,12 +77,12 @@ def test_a_mistake_is_one_line_and_exit_2(filled: Path, capsys, args, message) -
     assert "Traceback" not in err
 
 
-def test_a_pager_port_in_use_is_named(filled: Path, capsys) -> None:
+def test_a_pager_port_in_use_is_named(populated_db: Path, capsys) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert cli.main(["pager", "--db", str(filled), "--listen-port", str(port)]) == 2
+        assert cli.main(["pager", "--db", str(populated_db), "--listen-port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"cannot listen for delivery reports on 127.0.0.1:{port}" in err
 
@@ -155,8 +145,8 @@ def test_the_headless_commands_run_where_qt_cannot_be_imported(tmp_path: Path) -
     assert r.returncode != 0 and "PySide6 is blocked" in r.stderr  # the blocker works
 
 
-def test_the_pager_runs_where_qt_cannot_be_imported(filled: Path) -> None:
-    p = subprocess.Popen([sys.executable, "-c", _NO_QT, "pager", "--db", str(filled),
+def test_the_pager_runs_where_qt_cannot_be_imported(populated_db: Path) -> None:
+    p = subprocess.Popen([sys.executable, "-c", _NO_QT, "pager", "--db", str(populated_db),
                           "--listen-port", "0"], cwd=REPO, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:

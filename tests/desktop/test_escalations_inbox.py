@@ -23,15 +23,20 @@ def window(floor_of, qtbot, store):
     config.values["escalation.contacts"] = [{"name": "Manager",
                                              "reach": ["sms:+380501112233"]}]
     config.values["floor.region"] = "UA"
-    store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
     now = int(time.time() * 1000)
-    store.add_complaints([
+    return _inbox_on(floor_of, qtbot, store, config, now, [
         Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT, None, 1,
                   "+380671234567", "Engineer left the box damaged."),
         Complaint(now, ComplaintCategory.LEGAL_THREAT, ComplaintSource.TRANSCRIPT, None, 1,
                   None, "Customer in chat: 'my lawyer will call you'."),
         Complaint(now, ComplaintCategory.WAIT_TIME, ComplaintSource.AGENT, None, 1,
                   "+380931112233", "Waited too long.")])
+
+
+def _inbox_on(floor_of, qtbot, store, config, now: int, complaints: list[Complaint]):
+    """The window on the inbox, its complaints triaged and shown."""
+    store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
+    store.add_complaints(complaints)
     w = MainWindow(floor_of(store.path), config, None)
     qtbot.addWidget(w)
     w.show()
@@ -107,16 +112,10 @@ def test_acknowledge_confirm_and_mark_not_valid_are_recorded(qtbot, window,
 def test_a_valid_complaint_nobody_was_paged_for_says_so(floor_of, qtbot, store) -> None:
     config = defaults()  # no [[escalation.contacts]]
     config.values["floor.region"] = "UA"
-    store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
     now = int(time.time() * 1000)
-    store.add_complaints([Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT, None,
-                                    1, "+380671234567", "Engineer left the box damaged.")])
-    w = MainWindow(floor_of(store.path), config, None)
-    qtbot.addWidget(w)
-    w.show()
-    w.inbox.escalator.triage_new(now)
-    w.tabs.setCurrentWidget(w.inbox)
-    _settled(qtbot, w, w.refresh)
+    w = _inbox_on(floor_of, qtbot, store, config, now, [
+        Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT, None, 1,
+                  "+380671234567", "Engineer left the box damaged.")])
     [r] = w.inbox.model.rows
     cells = w.inbox.model.cells(r)
     assert cells[5] == "valid"
