@@ -81,4 +81,9 @@ class SourceLock:
 
 def command_line() -> str:
     """What to tell a user who finds the lock held: the holder's command line."""
-    return " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200]
+    program = Path(sys.argv[0]).name
+    # `python -m desktop.cli` (how tests and some desktops start it) names the module's
+    # file; a user knows the command as floorboard.
+    if program in ("cli.py", "__main__.py", "-m", "-c", ""):
+        program = "floorboard"
+    return " ".join([program, *sys.argv[1:]])[:200]

@@ -78,7 +78,7 @@ def test_a_second_simulation_is_refused_while_the_first_runs(tmp_path: Path) -> 
         _, err = second.communicate(timeout=60)
         assert second.returncode == 2 and "Traceback" not in err
         assert "another Floorboard process is writing a floor into this database" in err
-        assert f"pid {first.pid}: " in err
+        assert f"pid {first.pid}: floorboard simulate {SCENARIO} --speed 3600" in err
     finally:
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=60)
@@ -99,7 +99,7 @@ def test_an_import_is_refused_while_a_simulation_writes_and_taken_after(
         imp = floorboard("import", "anonymous-bank", str(file), "--db", str(db))
         _, err = imp.communicate(timeout=60)
         assert imp.returncode == 2 and "Traceback" not in err
-        assert f"pid {first.pid}: " in err
+        assert f"pid {first.pid}: floorboard simulate {SCENARIO} --speed 3600" in err
     finally:
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=60)
