@@ -7,6 +7,7 @@ passwords) are known by path so that exports and audit never carry their values.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from core.config.escalation import (
     parse_gateway_url,
     parse_quiet_hours,
 )
-from core.config.toml_source import TomlReader, line_of
+from core.config.toml_source import TomlReader, line_of, read_toml_text, toml_value
 from core.errors import ConfigError
 from core.model import Channel, ComplaintCategory
 from core.model.secret import Secret
@@ -32,13 +33,21 @@ class Key:
     default: Any = None
     secret: bool = False
     check: Any = None  # callable(value) -> error text or None
+    what: str = ""  # what a number says, for "expected a whole number of minutes"
+
+    def expected(self) -> str:
+        types = self.type if isinstance(self.type, tuple) else (self.type,)
+        return self.what or ("a number" if float in types else "a whole number")
 
 
-def _timezone(value: str) -> str | None:
+def timezone_problem(value: str) -> str | None:
+    """Why ``value`` is no time zone, or None. zoneinfo reads the name as a path:
+    'Europe' is a folder and a long name too long a path, OSErrors both."""
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r} (use an IANA name such as 'Europe/Kyiv')"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        shown = value if len(value) <= 60 else value[:40] + "..."
+        return f"unknown time zone {shown!r} (use an IANA name such as 'Europe/Kyiv')"
     return None
 
 
@@ -115,7 +124,7 @@ def _port(value: int) -> str | None:
 SCHEMA: dict[str, dict[str, Key]] = {
     "floor": {
         "name": Key(str, "Contact-center floor"),
-        "timezone": Key(str, "UTC", check=_timezone),
+        "timezone": Key(str, "UTC", check=timezone_problem),
         "region": Key(str, "GB", check=_region),
     },
     "store": {
@@ -127,23 +136,24 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Service-level targets per channel, in seconds. Not set: each queue keeps its own
     # from the floor (by default the channel's: phone 20 s, chat 15 s, tickets and
     # e-mail 4 h). Set: every queue of the channel is measured against it.
-    "targets": {key: Key(int, None, check=_target_s) for key in (
-        "phone_s", "chat_s", "ticket_s", "email_s", "callback_s", "web_request_s")},
+    "targets": {key: Key(int, None, check=_target_s, what="a whole number of seconds")
+                for key in ("phone_s", "chat_s", "ticket_s", "email_s", "callback_s",
+                            "web_request_s")},
     "wallboard": {
         # Service level at or above sl_green is green, at or above sl_amber amber,
         # else red.
-        "sl_green": Key((int, float), 0.80, check=_fraction),
-        "sl_amber": Key((int, float), 0.60, check=_fraction),
+        "sl_green": Key((int, float), 0.80, check=_fraction, what="a fraction between 0 and 1"),
+        "sl_amber": Key((int, float), 0.60, check=_fraction, what="a fraction between 0 and 1"),
         # TV mode shows each page this long.
-        "tv_page_s": Key(int, 15, check=_seconds),
+        "tv_page_s": Key(int, 15, check=_seconds, what="a whole number of seconds"),
     },
     # Who is paged for a valid complaint and how (docs/escalation.md).
     "escalation": {
         "contacts": Key(list, [], check=_parses(parse_contacts)),
-        "resend_after_min": Key(int, 5, check=_minutes),
-        "pages_per_contact": Key(int, 2, check=_pages),
+        "resend_after_min": Key(int, 5, check=_minutes, what="a whole number of minutes"),
+        "pages_per_contact": Key(int, 2, check=_pages, what="a whole number of pages"),
         "quiet_hours": Key(str, "", check=_parses(parse_quiet_hours)),
-        "duplicate_days": Key((int, float), 7, check=_days),
+        "duplicate_days": Key((int, float), 7, check=_days, what="a number of days"),
         "prank_numbers": Key(list, [], check=_strings),
         "categories": Key(list, ["harm", "billing_error", "legal_threat",
                                  "repeated_failure"], check=_categories),
@@ -160,7 +170,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "escalation.smtp": {
         "host": Key(str, "127.0.0.1"),
-        "port": Key(int, 25, check=_port),
+        "port": Key(int, 25, check=_port, what="a port number (1 to 65535)"),
         "username": Key(str, None),
         "password": Key(str, None, secret=True, check=_parses(check_secret)),
         "sender": Key(str, None),
@@ -174,7 +184,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "escalation.listener": {
         # Where gateways report deliveries and replies (loopback: Kannel runs here).
-        "port": Key(int, 13080, check=_port),
+        "port": Key(int, 13080, check=_port, what="a port number (1 to 65535)"),
     },
 }
 
@@ -248,12 +258,7 @@ def load_config(path: Path | str | None) -> Config:
     if path is None:
         return defaults()
     path = Path(path).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: configuration file not found.") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file ({exc}).") from exc
+    text = read_toml_text(path, "configuration file")
     doc, _ = TomlReader.parse(text, str(path))
 
     def fail(section: str, key: str | None, message: str) -> ConfigError:
@@ -290,13 +295,19 @@ def load_config(path: Path | str | None) -> Config:
                                      f"; keys here are {', '.join(spec)}"),
                 )
             k = spec[key]
-            # bool is an int in Python; a port of `true` is still a mistake.
-            if not isinstance(value, k.type) or (isinstance(value, bool) and k.type is int):
-                types = k.type if isinstance(k.type, tuple) else (k.type,)
+            types = k.type if isinstance(k.type, tuple) else (k.type,)
+            # bool is an int in Python: `duplicate_days = true` would read as 1 day.
+            if isinstance(value, bool) and bool not in types and (
+                    int in types or float in types):
+                raise fail(section, key, f"expected {k.expected()}, got "
+                           f"{toml_value(value)} (a yes/no value)")
+            if isinstance(value, float) and not math.isfinite(value) and float in types:
+                raise fail(section, key, f"expected {k.expected()}, got {toml_value(value)}")
+            if not isinstance(value, k.type):
                 expected = " or ".join(t.__name__ for t in types)
                 raise fail(
-                    section, key, f"expected {expected}, got {type(value).__name__} {value!r}"
-                )
+                    section, key, f"expected {expected}, got {type(value).__name__} "
+                    f"{toml_value(value)}")
             if k.check and (problem := k.check(value)):
                 raise fail(section, key, problem)
             values[f"{section}.{key}"] = value

@@ -54,7 +54,9 @@ def test_no_file_means_defaults() -> None:
         ('[flor]\nname = "x"\n', r"line 1: \[flor\]: unknown section \(did you mean \[floor\]\?\)"),
         ('[escalation.smtp]\nhost = "h"\nport = "25"\n',
          r"line 3: escalation.smtp.port: expected int, got str '25'"),
-        ('[escalation.smtp]\nport = true\n', r"line 2: escalation.smtp.port: expected int"),
+        ('[escalation.smtp]\nport = true\n',
+         r"line 2: escalation.smtp.port: expected a port number \(1 to 65535\), got true "
+         r"\(a yes/no value\)"),
         ('[escalation.smtp]\nport = 70000\n', r"line 2: escalation.smtp.port: port 70000"),
         ('[floor]\n\ntimezone = "Europe/Kiev-ish"\n',
          r"line 3: floor.timezone: unknown time zone 'Europe/Kiev-ish'"),
