@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.config.toml_source import TomlReader as _Reader
-from core.config.toml_source import line_of, read_toml_text
+from core.config.toml_source import line_of, read_toml_text, toml_value
 from core.errors import ConfigError
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
 from core.model.floor_policy import (
@@ -47,7 +47,7 @@ def _names(r: _Reader, table: dict, key: str, path: tuple) -> tuple[str, ...]:
     items = r.get(table, key, list, path)
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item:
-            raise r.error((*path, key, i), f"expected a name, got {item!r}")
+            raise r.error((*path, key, i), f"expected a name, got {toml_value(item)}")
     dupes = sorted({x for x in items if items.count(x) > 1})
     if dupes:
         raise r.error((*path, key), f"listed twice: {', '.join(dupes)}")
@@ -94,7 +94,7 @@ def _steps(r: _Reader, raw: list, path: tuple, label: str, floor: dict,
                           "nothing", label)
         if use_secondary and reached_secondary is not None:
             raise r.error((*p, "secondary_language"), f"the queue's secondary language "
-                          f"{secondary!r} was reached at overflow[{reached_secondary}] "
+                          f"{toml_value(secondary)} was reached at overflow[{reached_secondary}] "
                           "already: this widens nothing", label)
         groups = tuple(
             r.choice(g, floor["groups"], "group", (*p, "groups", j), label)
@@ -136,7 +136,7 @@ def _queue(r: _Reader, raw: dict, i: int, floor: dict, sla: dict[Channel, int]) 
     if secondary is not None:
         r.choice(secondary, floor["languages"], "language", (*p, "secondary_language"), name)
         if secondary == language:
-            raise r.error((*p, "secondary_language"), f"{secondary!r} is the queue's own "
+            raise r.error((*p, "secondary_language"), f"{toml_value(secondary)} is the queue's own "
                           "language: an overflow step to it would widen nothing (give "
                           "another language, or none)", name)
     work = r.choice(g("work", str, "outbound" if channel == Channel.OUTBOUND_CALL else "care")
@@ -178,7 +178,7 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     # stored name never has them (and a scenario's "Olena" finds "Olena ").
     name = written.strip()
     if not name:
-        raise r.error((*p, "name"), f"a name of only spaces ({written!r}): give the "
+        raise r.error((*p, "name"), f"a name of only spaces ({toml_value(written)}): give the "
                       "agent's name", written)
     g = lambda key, kind, default=...: r.get(raw, key, kind, p, default, name)  # noqa: E731
     langs = tuple(r.choice(x, floor["languages"], "language", (*p, "languages", j), name)
@@ -191,7 +191,8 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     for skill, prof in g("skills", dict).items():
         r.choice(skill, floor["skills"], "skill", (*p, "skills", skill), name)
         if not isinstance(prof, int) or isinstance(prof, bool):
-            raise r.error((*p, "skills", skill), f"expected a proficiency 1-5, got {prof!r}",
+            raise r.error((*p, "skills", skill), "expected a proficiency 1-5, got "
+                          f"{toml_value(prof)}",
                           name)
         r.count(prof, 1, (*p, "skills", skill), "proficiency", name, 5)
         skills.append(AgentSkill(skill, prof))
@@ -199,7 +200,8 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     for ch, cap in g("capacity", dict).items():
         channel = r.choice(ch, _CHANNELS, "channel", (*p, "capacity", ch), name)
         if not isinstance(cap, int) or isinstance(cap, bool):
-            raise r.error((*p, "capacity", ch), f"expected a whole number, got {cap!r}", name)
+            raise r.error((*p, "capacity", ch), "expected a whole number, got "
+                          f"{toml_value(cap)}", name)
         r.count(cap, 1, (*p, "capacity", ch), "capacity", name, 1000)
         if channel in VOICE_CHANNELS and cap != 1:
             raise r.error((*p, "capacity", ch), "a voice channel takes the agent whole: "
@@ -265,7 +267,7 @@ def parse_floor(text: str, source: str = "<floor>") -> FloorPolicy:
     for ch, seconds in r.get(doc, "sla", dict, (), {}).items():
         channel = r.choice(ch, _CHANNELS, "channel", ("sla", ch))
         if not isinstance(seconds, int) or isinstance(seconds, bool):
-            raise r.error(("sla", ch), f"expected seconds, got {seconds!r}")
+            raise r.error(("sla", ch), f"expected seconds, got {toml_value(seconds)}")
         sla[channel] = r.count(seconds, 1, ("sla", ch), "a service-level target")
     blend_t = r.get(doc, "blend", dict, (), {})
     r.keys(blend_t, _BLEND_KEYS, ("blend",))
@@ -323,11 +325,11 @@ def _one_person_one_name(r: _Reader, written: str, made: list[Agent], i: int,
         j, first = people[key]
         where = f"agents[{j}], line {line_of(r.text, ('agents', j, 'name'))}"
         if spelled == first:
-            message = f"agent name {spelled!r} is used twice (first at {where})"
+            message = f"agent name {toml_value(spelled)} is used twice (first at {where})"
         else:
-            message = (f"agent name {spelled!r} is {first!r} ({where}) again: names that "
-                       "differ only in case or in spaces around them are one person; "
-                       "name them apart")
+            message = (f"agent name {toml_value(spelled)} is {toml_value(first)} ({where}) "
+                       "again: names that differ only in case or in spaces around them are "
+                       "one person; name them apart")
         raise r.error(("agents", i, "name"), message, written)
 
 
@@ -335,7 +337,7 @@ def _unique(r: _Reader, names: list[str], table: str, what: str) -> None:
     seen: dict[str, int] = {}
     for i, n in enumerate(names):
         if n in seen:
-            raise r.error((table, i, "name"), f"{what} name {n!r} is used twice")
+            raise r.error((table, i, "name"), f"{what} name {toml_value(n)} is used twice")
         seen[n] = i
 
 

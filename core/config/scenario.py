@@ -13,7 +13,7 @@ from pathlib import Path
 from core.config.floor import load_floor
 from core.config.generated_floor import generated_floor
 from core.config.settings import timezone_problem
-from core.config.toml_source import TomlReader, read_toml_text
+from core.config.toml_source import TomlReader, read_toml_text, toml_value
 from core.errors import ConfigError
 from core.model import Channel
 from core.model.floor_policy import FloorPolicy
@@ -86,7 +86,7 @@ def _shares(r: TomlReader, table: dict, path: tuple, names) -> dict:
     for key, value in table.items():
         name = r.choice(key, names, path[-1].rstrip("s"), (*path, key))
         if r.number(value, (*path, key)) < 0:
-            raise r.error((*path, key), f"expected a share >= 0, got {value!r}")
+            raise r.error((*path, key), f"expected a share >= 0, got {toml_value(value)}")
         out[name] = float(value)
     total = math.fsum(out.values())
     if out and total <= 0:
@@ -116,13 +116,14 @@ def _agent_ids(r: TomlReader, table: dict, path: tuple, floor: FloorPolicy) -> t
     for j, name in enumerate(r.get(table, "agents", list, path, [])):
         where = (*path, "agents", j)
         if not isinstance(name, str):
-            raise r.error(where, f"expected an agent's name, got {name!r}")
+            raise r.error(where, f"expected an agent's name, got {toml_value(name)}")
         ids = r.choice(name, by_name, "agent", where)
         if len(ids) > 1:
-            raise r.error(where, f"{len(ids)} agents are called {name!r}: name them apart "
+            raise r.error(where, f"{len(ids)} agents are called {toml_value(name)}: name them "
+                          "apart "
                           "in the floor file")
         if ids[0] in out:
-            raise r.error(where, f"{name!r} is listed twice")
+            raise r.error(where, f"{toml_value(name)} is listed twice")
         out.append(ids[0])
     return tuple(out)
 
@@ -174,14 +175,15 @@ def _sabotage(r: TomlReader, doc: dict, floor: FloorPolicy) -> SabotagePlan | No
     agents = {a.id: a for a in floor.agents}
     for j, aid in enumerate(ids):
         if Channel.OUTBOUND_CALL not in agents[aid].capacity:
-            raise r.error((*p, "agents", j), f"{agents[aid].name!r} takes no outbound calls "
+            raise r.error((*p, "agents", j), f"{toml_value(agents[aid].name)} takes no "
+                          "outbound calls "
                           "(no outbound_call capacity in the floor file)")
     after = r.get(t, "after_s", list, p, list(d.after_s))
     ok = (len(after) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool)
                                   for x in after) and 0 < after[0] <= after[1] < math.inf)
     if not ok:
         raise r.error((*p, "after_s"), "give [shortest, longest] seconds before hanging up, "
-                      f"e.g. [2, 6], not {after!r}")
+                      f"e.g. [2, 6], not {toml_value(after)}")
     return SabotagePlan(agent_ids=ids, share=_share(r, t, "share", p, d.share),
                         after_s=(float(after[0]), float(after[1])))
 
@@ -195,7 +197,8 @@ def _sales(r: TomlReader, doc: dict) -> SalesModel:
     r.keys(t, _SALES, p)
     currency = r.get(t, "currency", str, p, d.currency)
     if not re.fullmatch("[A-Z]{3}", currency):
-        raise r.error((*p, "currency"), f"an ISO 4217 code such as 'EUR', not {currency!r}")
+        raise r.error((*p, "currency"), "an ISO 4217 code such as 'EUR', not "
+                      f"{toml_value(currency)}")
     products = []
     for name, table in r.get(t, "products", dict, p, {}).items():
         pp = (*p, "products", name)
@@ -210,9 +213,9 @@ def _sales(r: TomlReader, doc: dict) -> SalesModel:
     partners = r.get(t, "partners", list, p, [])
     for j, pid in enumerate(partners):
         if not isinstance(pid, str) or not pid.strip():
-            raise r.error((*p, "partners", j), f"expected a partner id, got {pid!r}")
+            raise r.error((*p, "partners", j), f"expected a partner id, got {toml_value(pid)}")
         if pid in partners[:j]:
-            raise r.error((*p, "partners", j), f"partner {pid!r} is listed twice")
+            raise r.error((*p, "partners", j), f"partner {toml_value(pid)} is listed twice")
     share = _share(r, t, "partner_share", p, d.partner_share)
     if share > 0 and not partners:
         raise r.error((*p, "partner_share"), "partner sales need partners: list their ids "
@@ -333,7 +336,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         shifts[name] = (float(hours[0]), float(hours[1]))
     for a in floor.agents:
         if a.shift not in shifts:
-            raise r.error(("shifts",), f"agent {a.name}'s shift {a.shift!r} has no hours "
+            raise r.error(("shifts",), f"agent {a.name}'s shift {toml_value(a.shift)} has no hours "
                           f"here (shifts: {', '.join(shifts)})")
     staffing = r.get(doc, "staffing", dict, (), {})
     r.keys(staffing, _STAFFING, ("staffing",))

@@ -21,7 +21,13 @@ from core.config.escalation import (
     parse_gateway_url,
     parse_quiet_hours,
 )
-from core.config.toml_source import TomlReader, line_of, read_toml_text, toml_value
+from core.config.toml_source import (
+    TomlReader,
+    clipped,
+    line_of,
+    read_toml_text,
+    toml_value,
+)
 from core.errors import ConfigError
 from core.model import Channel, ComplaintCategory
 from core.model.secret import Secret
@@ -46,20 +52,19 @@ def timezone_problem(value: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        shown = value if len(value) <= 60 else value[:40] + "..."
-        return f"unknown time zone {shown!r} (use an IANA name such as 'Europe/Kyiv')"
+        return f"unknown time zone {toml_value(value)} (use an IANA name such as 'Europe/Kyiv')"
     return None
 
 
 def _region(value: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", value):
-        return f"{value!r} is not a two-letter ISO country code such as 'GB' or 'UA'"
+        return f"{toml_value(value)} is not a two-letter ISO country code such as 'GB' or 'UA'"
     return None
 
 
 def _fraction(value: float) -> str | None:
     if isinstance(value, bool) or not 0 <= value <= 1:
-        return f"{value!r} is not a fraction between 0 and 1 (e.g. 0.8 for 80%)"
+        return f"{toml_value(value)} is not a fraction between 0 and 1 (e.g. 0.8 for 80%)"
     return None
 
 
@@ -96,20 +101,20 @@ def _days(value: float) -> str | None:
 
 def _strings(value: list) -> str | None:
     bad = [v for v in value if not isinstance(v, str)]
-    return f"{bad[0]!r} is not text (write numbers in quotes)" if bad else None
+    return f"{toml_value(bad[0])} is not text (write numbers in quotes)" if bad else None
 
 
 def _categories(value: list) -> str | None:
     names = [c.name.lower() for c in ComplaintCategory]
     bad = [v for v in value if not isinstance(v, str) or v not in names]
-    return f"{bad[0]!r} is not one of {', '.join(names)}" if bad else None
+    return f"{toml_value(bad[0])} is not one of {', '.join(names)}" if bad else None
 
 
 def _phrases(value: dict) -> str | None:
     names = [c.name.lower() for c in ComplaintCategory]
     for category, phrases in value.items():
         if category not in names:
-            return f"{category!r} is not one of {', '.join(names)}"
+            return f"{toml_value(category)} is not one of {', '.join(names)}"
         if not isinstance(phrases, list) or not phrases or not all(
                 isinstance(p, str) and p.strip() for p in phrases):
             return f"{category}: give a list of phrases, such as [\"lawyer\", \"sue you\"]"
@@ -266,7 +271,7 @@ def load_config(path: Path | str | None) -> Config:
         line = line_of(text, (*parts, key) if key else parts)
         where = f"{path}, line {line}" if line else str(path)
         name = (f"{section}.{key}" if section else key) if key else f"[{section}]"
-        return ConfigError(f"{where}: {name}: {message}")
+        return ConfigError(clipped(f"{where}: {name}: {message}"))
 
     values = dict(defaults().values)
     for section, table in _flatten(doc).items():
@@ -304,7 +309,8 @@ def load_config(path: Path | str | None) -> Config:
             if isinstance(value, float) and not math.isfinite(value) and float in types:
                 raise fail(section, key, f"expected {k.expected()}, got {toml_value(value)}")
             if not isinstance(value, k.type):
-                expected = " or ".join(t.__name__ for t in types)
+                expected = k.expected() if int in types or float in types else " or ".join(
+                    t.__name__ for t in types)
                 raise fail(
                     section, key, f"expected {expected}, got {type(value).__name__} "
                     f"{toml_value(value)}")

@@ -52,8 +52,14 @@ def line_of(text: str, path: Sequence[PathPart]) -> int | None:
 
     def consider(full: tuple, number: int) -> None:
         nonlocal best
-        if target[: len(full)] == full and (best is None or len(full) > best[0]):
-            best = (len(full), number)
+        if target[: len(full)] == full:
+            depth = len(full)
+        elif full[: len(target)] == target:  # [a.b] is where a table a is written first
+            depth = len(target)
+        else:
+            return
+        if best is None or depth > best[0]:
+            best = (depth, number)
 
     # Lines as TOML counts them: str.splitlines also breaks at \x0c, \u2028 and others,
     # which a TOML string may hold, and every line after would be named one too far.
@@ -91,11 +97,15 @@ def read_toml_text(path: Path, what: str, not_found: str = "") -> str:
         raise ConfigError(f"{path}: {not_found or what + ' not found.'}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc}).") from exc
+    except ValueError as exc:  # a NUL in the name, which no file name can hold
+        raise ConfigError(clipped(f"{toml_value(str(path))}: not a file name ({exc}).")) from exc
     head = data[:400]
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head.count(0) * 4 > len(head):
         raise ConfigError(f"{path}: the {what} is UTF-16 or UTF-32 text; save it as UTF-8.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}, line {line}: the {what} is not UTF-8 text (byte "
@@ -113,12 +123,24 @@ def toml_value(value: Any) -> str:
     return shown if len(shown) <= 80 else shown[:60] + f"... ({len(shown)} characters)"
 
 
+def clipped(message: str, limit: int = 600) -> str:
+    """``message`` in a few lines whatever the file held: its start (file, line, key)
+    and its end (what to do) kept, a megabyte of value between them cut."""
+    if len(message) <= limit:
+        return message
+    head, tail = limit * 2 // 3, limit // 4
+    return (f"{message[:head]} [... {len(message) - head - tail} characters ...] "
+            f"{message[-tail:]}")
+
+
 def _expected(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if float in kinds:
         return "a number"
     if int in kinds:
         return "a whole number"
+    if kinds == (dt.date,):
+        return "a date such as 2026-11-02"
     return " or ".join(k.__name__ for k in kinds)
 
 
@@ -135,12 +157,12 @@ class TomlReader:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
+            raise ConfigError(clipped(f"{source}: not valid TOML: {exc}.")) from exc
         except ValueError as exc:
             # tomllib lets int()'s own refusal of a number of over 4,300 digits through
             m = re.search(r"[0-9_]{4000,}", text)
             if m is None:
-                raise ConfigError(f"{source}: not valid TOML: {exc}.") from exc
+                raise ConfigError(clipped(f"{source}: not valid TOML: {exc}.")) from exc
             line = text.count("\n", 0, m.start()) + 1
             raise ConfigError(f"{source}, line {line}: not valid TOML: a number of "
                               f"{len(m.group())} digits is longer than any setting "
@@ -151,11 +173,14 @@ class TomlReader:
         line = line_of(self.text, path)
         where = f"{self.source}, line {line}" if line else self.source
         name = dotted(path)
+        if len(label) > 40:
+            label = label[:30] + "..."
         if label:
             # queues[3] -> queues[3] (care-uk-chat): people know queues by name
             head = dotted(path[:2])
             name = f"{head} ({label}){name[len(head):]}"
-        return ConfigError(f"{where}: {name}: {message}")
+        return ConfigError(clipped(f"{where}: {name}: {message}" if name else
+                                   f"{where}: {message}"))
 
     def keys(self, table: dict, allowed: set[str], path: tuple, label: str = "") -> None:
         for key in table:
@@ -178,15 +203,14 @@ class TomlReader:
             raise self.error((*path, key), f"expected {_expected(kind)}, got "
                              f"{toml_value(value)} (a yes/no value)", label)
         if isinstance(value, dt.datetime) and dt.datetime not in kinds and dt.date in kinds:
-            raise self.error((*path, key), f"expected a date such as 2026-11-02, got "
+            raise self.error((*path, key), f"expected {_expected(kind)}, got "
                              f"{value.isoformat()} (a date and time)", label)
         if isinstance(value, float) and not math.isfinite(value):
             raise self.error((*path, key), f"expected {_expected(kind)}, got "
                              f"{toml_value(value)}", label)
         if not isinstance(value, kind):
-            name = kind.__name__ if isinstance(kind, type) else " or ".join(
-                k.__name__ for k in kind)
-            raise self.error((*path, key), f"expected {name}, got {toml_value(value)}", label)
+            raise self.error((*path, key), f"expected {_expected(kind)}, got "
+                             f"{toml_value(value)}", label)
         return value
 
     def table(self, value: Any, path: tuple, label: str = "") -> dict:

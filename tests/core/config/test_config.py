@@ -53,7 +53,7 @@ def test_no_file_means_defaults() -> None:
          r"line 3: floor.timezon: unknown key \(did you mean 'timezone'\?\)"),
         ('[flor]\nname = "x"\n', r"line 1: \[flor\]: unknown section \(did you mean \[floor\]\?\)"),
         ('[escalation.smtp]\nhost = "h"\nport = "25"\n',
-         r"line 3: escalation.smtp.port: expected int, got str '25'"),
+         r"line 3: escalation.smtp.port: expected a port number \(1 to 65535\), got str '25'"),
         ('[escalation.smtp]\nport = true\n',
          r"line 2: escalation.smtp.port: expected a port number \(1 to 65535\), got true "
          r"\(a yes/no value\)"),
@@ -65,7 +65,7 @@ def test_no_file_means_defaults() -> None:
         ('floor.name = 3\n', r"line 1: floor.name: expected str"),
         ('[wallboard]\nsl_green = 80\n', r"line 2: wallboard.sl_green: 80 is not a fraction"),
         ('[wallboard]\nsl_green = "high"\n',
-         r"line 2: wallboard.sl_green: expected int or float, got str"),
+         r"line 2: wallboard.sl_green: expected a fraction between 0 and 1, got str"),
         ('[wallboard]\nsl_green = 0.5\nsl_amber = 0.7\n',
          r"line 3: wallboard.sl_amber: 0.7 is above sl_green \(0.5\)"),
         ('[wallboard]\ntv_page_s = 0\n', r"line 2: wallboard.tv_page_s: 0 s is outside"),
