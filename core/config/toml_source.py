@@ -54,7 +54,7 @@ def line_of(text: str, path: Sequence[PathPart]) -> int | None:
         nonlocal best
         if target[: len(full)] == full:
             depth = len(full)
-        elif full[: len(target)] == target:  # [a.b] is where a table a is written first
+        elif target and full[: len(target)] == target:  # [a.b] is where table a begins
             depth = len(target)
         else:
             return

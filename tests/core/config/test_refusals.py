@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.config import SCHEMA, load_config
-from core.config.floor import parse_floor
+from core.config.floor import load_floor, parse_floor
 from core.config.scenario import SCENARIO_DIR, load_scenario, parse_scenario
 from core.errors import ConfigError
 from tests.core.routing.test_floor_file import BASE as FLOOR
@@ -191,3 +191,93 @@ def test_no_number_in_a_floor_takes_a_yes_or_no() -> None:
     with pytest.raises(ConfigError, match=r"floor.toml, line 14: queues\[0\] \(care-uk-phone\)"
                        r"\.overflow\[0\]\.after_s: expected a whole number, got true"):
         parse_floor(FLOOR.replace("after_s = 30", "after_s = true"), "floor.toml")
+
+
+# -- odd bytes: a line naming the file, never a traceback (found by the fuzzing) --------
+
+SEED_FLOOR = SCENARIO_DIR.parent / "floors" / "seed_28_agents.toml"
+
+
+def test_a_file_in_utf_16_is_refused_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "floor.toml"
+    path.write_bytes(SEED_FLOOR.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(ConfigError, match=r"floor.toml: the floor file is UTF-16 or UTF-32 "
+                       "text; save it as UTF-8"):
+        load_floor(path)
+
+
+def test_a_latin_1_byte_is_named_with_its_line(tmp_path: Path) -> None:
+    path = _config(tmp_path, "")
+    path.write_bytes(b'[floor]\nname = "Caf\xe9 floor"\n')
+    with pytest.raises(ConfigError, match=r"config.toml, line 2: the configuration file is "
+                       r"not UTF-8 text \(byte 0xe9\); save it as UTF-8"):
+        load_config(path)
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    path = tmp_path / "floor.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED_FLOOR.read_bytes())
+    assert len(load_floor(path).agents) == 28
+
+
+def test_a_megabyte_value_gives_a_message_of_a_line_or_two() -> None:
+    huge = "x" * 1_000_000
+    with pytest.raises(ConfigError) as exc:
+        parse_floor(FLOOR.replace('channel = "phone"', f'channel = "{huge}"'), "floor.toml")
+    assert str(exc.value).startswith("floor.toml, line 8: queues[0] (care-uk-phone).channel: "
+                                     "unknown channel 'xxx")
+    assert len(str(exc.value)) < 700
+
+
+def test_a_long_run_of_spaces_does_not_hold_the_error_up() -> None:
+    # the key pattern was cubic in it: 4,000 spaces took 23 s to place this error
+    text = FLOOR.replace("[[agents]]", " " * 100_000 + "# \n[[agents]]").replace(
+        "chat = 4", "chat = 0")
+    with pytest.raises(ConfigError, match=r"line 25: agents\[0\] \(Olena\).capacity.chat"):
+        parse_floor(text, "floor.toml")
+
+
+def test_a_number_of_thousands_of_digits_is_named_with_its_line() -> None:
+    with pytest.raises(ConfigError, match=r"floor.toml, line 14: not valid TOML: a number of "
+                       "5000 digits"):
+        parse_floor(FLOOR.replace("after_s = 30", "after_s = " + "9" * 5000), "floor.toml")
+
+
+def test_a_list_where_tables_go_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"floor.toml, line 1: queues\[0\]: expected a table, "
+                       "got 1"):
+        parse_floor("queues = [1, 2]\n[floor]\nlanguages = ['en']\nskills = ['care']\n",
+                    "floor.toml")
+    with pytest.raises(ConfigError, match=r"^floor.toml: missing key 'floor'$"):
+        parse_floor("", "floor.toml")
+
+
+@pytest.mark.parametrize("zone", ["Europe", "Europe/" + "x" * 300])
+def test_a_time_zone_that_is_a_folder_or_too_long_is_refused(tmp_path: Path,
+                                                              zone: str) -> None:
+    with pytest.raises(ConfigError, match=r"line 2: floor.timezone: unknown time zone"):
+        load_config(_config(tmp_path, f'[floor]\ntimezone = "{zone}"\n'))
+    with pytest.raises(ConfigError, match=r"line 2: scenario.timezone: unknown time zone"):
+        parse_scenario(SCENARIO.replace("[scenario]", f'[scenario]\ntimezone = "{zone}"'),
+                       "load.toml", tmp_path)
+
+
+def test_a_floor_path_holding_a_nul_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"load.toml, line 2: scenario.floor: .*not a file "
+                       "name"):
+        parse_scenario(SCENARIO.replace("generate_agents = 30", 'floor = "a\\u0000b"'),
+                       "load.toml", tmp_path)
+
+
+def test_a_scenario_in_latin_1_is_refused_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes(SCENARIO.replace("[scenario]", "[scenario]\nname = 'Caf\xe9'")
+                     .encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"s.toml, line 2: the scenario file is not UTF-8"):
+        load_scenario(path)
+
+
+def test_a_huge_generated_floor_is_refused_before_it_is_made(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"line 2: scenario.generate_agents: generate_agents "
+                       "must be from 1 to 100000, not 1000000000"):
+        parse_scenario(SCENARIO.replace("= 30", "= 1000000000"), "load.toml", tmp_path)
