@@ -7,6 +7,7 @@ import re
 import unicodedata
 import urllib.parse
 
+from core.config.toml_source import toml_value
 from core.model.escalation import Contact, PageChannel
 from core.model.secret import MIN_LENGTH
 
@@ -19,11 +20,11 @@ def parse_quiet_hours(text: str) -> tuple[int, int] | None:
         return None
     m = _QUIET.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not a span of the day such as '22:00-07:00'")
+        raise ValueError(f"{toml_value(text)} is not a span of the day such as '22:00-07:00'")
     h1, m1, h2, m2 = (int(x) for x in m.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start == end:
-        raise ValueError(f"{text!r} starts and ends at the same time")
+        raise ValueError(f"{toml_value(text)} starts and ends at the same time")
     return start, end
 
 
@@ -36,10 +37,11 @@ def parse_gateway_url(text: str) -> str:
     try:
         url.port  # noqa: B018  (urlsplit checks the port only when asked)
     except ValueError:
-        raise ValueError(f"{text!r} has no valid port: give an http:// or https:// URL "
+        raise ValueError(f"{toml_value(text)} has no valid port: give an http:// or https:// URL "
                          f"{example}") from None
     if url.scheme not in ("http", "https") or not url.hostname or " " in text.strip():
-        raise ValueError(f"{text!r} is not an http:// or https:// URL with a host, {example}")
+        raise ValueError(f"{toml_value(text)} is not an http:// or https:// URL with a host, "
+                         f"{example}")
     if url.username is not None or url.password is not None:
         raise ValueError("the URL holds a user or password: give them as username and "
                          "password = \"...\" in this section (a URL ends up in logs)")
@@ -70,17 +72,17 @@ def parse_reach(text: str) -> tuple[PageChannel, str]:
     try:
         channel = PageChannel(kind.strip().lower())
     except ValueError:
-        raise ValueError(f"{text!r}: begin with sms:, email: or ntfy:") from None
+        raise ValueError(f"{toml_value(text)}: begin with sms:, email: or ntfy:") from None
     address = address.strip()
     if not address:
-        raise ValueError(f"{text!r}: no address after '{kind}:'")
+        raise ValueError(f"{toml_value(text)}: no address after '{kind}:'")
     if channel is PageChannel.SMS and not re.fullmatch(r"\+?\d{6,15}", address):
-        raise ValueError(f"{text!r}: an SMS goes to a number of 6-15 digits, with an "
+        raise ValueError(f"{toml_value(text)}: an SMS goes to a number of 6-15 digits, with an "
                          "optional leading +")
     if channel is PageChannel.EMAIL and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
-        raise ValueError(f"{text!r}: not an e-mail address")
+        raise ValueError(f"{toml_value(text)}: not an e-mail address")
     if channel is PageChannel.NTFY and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", address):
-        raise ValueError(f"{text!r}: an ntfy topic is 1-64 letters, digits, - or _")
+        raise ValueError(f"{toml_value(text)}: an ntfy topic is 1-64 letters, digits, - or _")
     return channel, address
 
 
@@ -94,17 +96,18 @@ def parse_contacts(value: object) -> tuple[Contact, ...]:
             raise ValueError(f"contact {i} is not a table")
         unknown = set(item) - {"name", "reach"}
         if unknown:
-            raise ValueError(f"contact {i}: unknown key {sorted(unknown)[0]!r} (name, reach)")
+            raise ValueError(f"contact {i}: unknown key {toml_value(sorted(unknown)[0])} "
+                             "(name, reach)")
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"contact {i}: give a name")
         reach = item.get("reach")
         if not isinstance(reach, list) or not reach or not all(isinstance(r, str)
                                                                for r in reach):
-            raise ValueError(f"contact {i} ({name}): reach is a list such as "
+            raise ValueError(f"contact {i} ({toml_value(name)}): reach is a list such as "
                              "[\"sms:+380671234567\", \"email:manager@example.com\"]")
         try:
             out.append(Contact(name.strip(), tuple(parse_reach(r) for r in reach)))
         except ValueError as exc:
-            raise ValueError(f"contact {i} ({name}): reach {exc}") from None
+            raise ValueError(f"contact {i} ({toml_value(name)}): reach {exc}") from None
     return tuple(out)

@@ -7,10 +7,12 @@ starts on a bad file.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from core.config.toml_source import TomlReader as _Reader
+from core.config.toml_source import line_of, read_toml_text, toml_value
 from core.errors import ConfigError
 from core.model import Agent, AgentSkill, BlendProfile, Channel, Queue, WorkMode
 from core.model.floor_policy import (
@@ -45,7 +47,7 @@ def _names(r: _Reader, table: dict, key: str, path: tuple) -> tuple[str, ...]:
     items = r.get(table, key, list, path)
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item:
-            raise r.error((*path, key, i), f"expected a name, got {item!r}")
+            raise r.error((*path, key, i), f"expected a name, got {toml_value(item)}")
     dupes = sorted({x for x in items if items.count(x) > 1})
     if dupes:
         raise r.error((*path, key), f"listed twice: {', '.join(dupes)}")
@@ -59,9 +61,13 @@ def _steps(r: _Reader, raw: list, path: tuple, label: str, floor: dict,
         raise r.error(path, f"at most {MAX_OVERFLOW_STEPS} overflow steps", label)
     steps = []
     last_after, last_min = 0, base_min
-    used_secondary, any_before, groups_so_far = False, False, set(base_groups)
+    groups_so_far = set(base_groups)
+    # the step that first reached the secondary language, and every language
+    reached_secondary: int | None = None
+    reached_any: int | None = None
     for i, step in enumerate(raw):
         p = (*path, i)
+        r.table(step, p, label)
         r.keys(step, _STEP, p, label)
         after = r.count(r.get(step, "after_s", int, p, label=label), 1, (*p, "after_s"),
                         "after_s", label, MAX_RULE_S)
@@ -80,25 +86,39 @@ def _steps(r: _Reader, raw: list, path: tuple, label: str, floor: dict,
         if use_secondary and secondary is None:
             raise r.error((*p, "secondary_language"),
                           "the queue has no secondary_language to widen to", label)
+        # Steps add up (the router keeps what earlier steps widened), so a language
+        # reached before is no widening, whatever else the step does.
+        if use_secondary and reached_any is not None:
+            raise r.error((*p, "secondary_language"), f"every language was reached at "
+                          f"overflow[{reached_any}] (any_language) already: this widens "
+                          "nothing", label)
+        if use_secondary and reached_secondary is not None:
+            raise r.error((*p, "secondary_language"), f"the queue's secondary language "
+                          f"{toml_value(secondary)} was reached at overflow[{reached_secondary}] "
+                          "already: this widens nothing", label)
         groups = tuple(
             r.choice(g, floor["groups"], "group", (*p, "groups", j), label)
             for j, g in enumerate(r.get(step, "groups", list, p, [], label))
         )
         any_language = r.get(step, "any_language", bool, p, False, label)
+        if any_language and reached_any is not None:
+            raise r.error((*p, "any_language"), f"every language was reached at "
+                          f"overflow[{reached_any}] already: this widens nothing", label)
         if groups and not base_groups:
             raise r.error((*p, "groups"), "the queue is open to every group already", label)
         new_groups = set(groups) - groups_so_far
         widened = ((min_prof is not None and min_prof < last_min)
-                   or (use_secondary and not used_secondary and not any_before)
-                   or new_groups or (any_language and not any_before))
+                   or use_secondary or new_groups or any_language)
         if not widened:
             raise r.error(p, "this overflow step widens nothing (give min_proficiency, "
                           "secondary_language, groups or any_language)", label)
         steps.append(OverflowStep(after, min_prof, use_secondary, groups, any_language))
         last_after = after
         last_min = min_prof if min_prof is not None else last_min
-        used_secondary |= use_secondary
-        any_before |= any_language
+        if use_secondary:
+            reached_secondary = i
+        if any_language:
+            reached_any = i
         groups_so_far |= set(groups)
     return tuple(steps)
 
@@ -115,6 +135,10 @@ def _queue(r: _Reader, raw: dict, i: int, floor: dict, sla: dict[Channel, int]) 
     secondary = g("secondary_language", str, None)
     if secondary is not None:
         r.choice(secondary, floor["languages"], "language", (*p, "secondary_language"), name)
+        if secondary == language:
+            raise r.error((*p, "secondary_language"), f"{toml_value(secondary)} is the queue's own "
+                          "language: an overflow step to it would widen nothing (give "
+                          "another language, or none)", name)
     work = r.choice(g("work", str, "outbound" if channel == Channel.OUTBOUND_CALL else "care")
                     .replace("outbound", "sales"), _WORK, "work", (*p, "work"), name)
     strategy = r.choice(g("strategy", str, "longest_idle"), _STRATEGIES, "strategy",
@@ -148,8 +172,14 @@ def _queue(r: _Reader, raw: dict, i: int, floor: dict, sla: dict[Channel, int]) 
 
 def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Agent]:
     p: tuple = ("agents", i)
-    name = r.get(raw, "name", str, p)
-    r.keys(raw, _AGENT, p, name)
+    written = r.get(raw, "name", str, p)
+    r.keys(raw, _AGENT, p, written)
+    # Spaces around a name are a slip of the keyboard, not part of who it is; the
+    # stored name never has them (and a scenario's "Olena" finds "Olena ").
+    name = written.strip()
+    if not name:
+        raise r.error((*p, "name"), f"a name of only spaces ({toml_value(written)}): give the "
+                      "agent's name", written)
     g = lambda key, kind, default=...: r.get(raw, key, kind, p, default, name)  # noqa: E731
     langs = tuple(r.choice(x, floor["languages"], "language", (*p, "languages", j), name)
                   for j, x in enumerate(g("languages", list)))
@@ -161,7 +191,8 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     for skill, prof in g("skills", dict).items():
         r.choice(skill, floor["skills"], "skill", (*p, "skills", skill), name)
         if not isinstance(prof, int) or isinstance(prof, bool):
-            raise r.error((*p, "skills", skill), f"expected a proficiency 1-5, got {prof!r}",
+            raise r.error((*p, "skills", skill), "expected a proficiency 1-5, got "
+                          f"{toml_value(prof)}",
                           name)
         r.count(prof, 1, (*p, "skills", skill), "proficiency", name, 5)
         skills.append(AgentSkill(skill, prof))
@@ -169,7 +200,8 @@ def _agents(r: _Reader, raw: dict, i: int, floor: dict, next_id: int) -> list[Ag
     for ch, cap in g("capacity", dict).items():
         channel = r.choice(ch, _CHANNELS, "channel", (*p, "capacity", ch), name)
         if not isinstance(cap, int) or isinstance(cap, bool):
-            raise r.error((*p, "capacity", ch), f"expected a whole number, got {cap!r}", name)
+            raise r.error((*p, "capacity", ch), "expected a whole number, got "
+                          f"{toml_value(cap)}", name)
         r.count(cap, 1, (*p, "capacity", ch), "capacity", name, 1000)
         if channel in VOICE_CHANNELS and cap != 1:
             raise r.error((*p, "capacity", ch), "a voice channel takes the agent whole: "
@@ -235,7 +267,7 @@ def parse_floor(text: str, source: str = "<floor>") -> FloorPolicy:
     for ch, seconds in r.get(doc, "sla", dict, (), {}).items():
         channel = r.choice(ch, _CHANNELS, "channel", ("sla", ch))
         if not isinstance(seconds, int) or isinstance(seconds, bool):
-            raise r.error(("sla", ch), f"expected seconds, got {seconds!r}")
+            raise r.error(("sla", ch), f"expected seconds, got {toml_value(seconds)}")
         sla[channel] = r.count(seconds, 1, ("sla", ch), "a service-level target")
     blend_t = r.get(doc, "blend", dict, (), {})
     r.keys(blend_t, _BLEND_KEYS, ("blend",))
@@ -249,15 +281,18 @@ def parse_floor(text: str, source: str = "<floor>") -> FloorPolicy:
     raw_queues = r.get(doc, "queues", list, ())
     if not raw_queues:
         raise r.error(("queues",), "a floor needs at least one queue")
-    queues = [_queue(r, q, i, floor, sla) for i, q in enumerate(raw_queues)]
+    queues = [_queue(r, r.table(q, ("queues", i)), i, floor, sla)
+              for i, q in enumerate(raw_queues)]
     _unique(r, [q.queue.name for q in queues], "queues", "queue")
     agents: list[Agent] = []
     raw_agents = r.get(doc, "agents", list, ())
     if not raw_agents:
         raise r.error(("agents",), "a floor needs at least one agent")
+    people: dict[str, tuple[int, str]] = {}  # one person's name -> (entry, as spelled)
     for i, a in enumerate(raw_agents):
-        agents += _agents(r, a, i, floor, len(agents) + 1)
-    _unique(r, [a.name for a in agents], "agents", "agent")
+        made = _agents(r, r.table(a, ("agents", i)), i, floor, len(agents) + 1)
+        _one_person_one_name(r, a["name"], made, i, people)
+        agents += made
     _check_staffable(r, queues, agents)
     return FloorPolicy(
         name=r.get(floor_t, "name", str, ("floor",), "Floor"),
@@ -271,18 +306,47 @@ def parse_floor(text: str, source: str = "<floor>") -> FloorPolicy:
     )
 
 
+def _person(name: str) -> str:
+    """What makes two spellings one person: 'Olena', 'olena ' and 'OLENA' are one, as
+    are 'Zoë' typed composed or with a combining diaeresis."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name.strip()).casefold())
+
+
+def _one_person_one_name(r: _Reader, written: str, made: list[Agent], i: int,
+                         people: dict[str, tuple[int, str]]) -> None:
+    """Refuses entry ``i`` when one of its agents is an earlier agent in another
+    spelling: routing, reports and the scenario's lists would see two people."""
+    for k, agent in enumerate(made):
+        spelled = written.replace("{n}", str(k + 1))
+        key = _person(agent.name)
+        if key not in people:
+            people[key] = (i, spelled)
+            continue
+        j, first = people[key]
+        where = f"agents[{j}], line {line_of(r.text, ('agents', j, 'name'))}"
+        if spelled == first:
+            message = f"agent name {toml_value(spelled)} is used twice (first at {where})"
+        else:
+            message = (f"agent name {toml_value(spelled)} is {toml_value(first)} ({where}) "
+                       "again: names that differ only in case or in spaces around them are "
+                       "one person; name them apart")
+        raise r.error(("agents", i, "name"), message, written)
+
+
 def _unique(r: _Reader, names: list[str], table: str, what: str) -> None:
     seen: dict[str, int] = {}
     for i, n in enumerate(names):
         if n in seen:
-            raise r.error((table, i, "name"), f"{what} name {n!r} is used twice")
+            raise r.error((table, i, "name"), f"{what} name {toml_value(n)} is used twice")
         seen[n] = i
 
 
 def load_floor(path: Path | str, read: Callable[[Path], str] | None = None) -> FloorPolicy:
     path = Path(path).expanduser()
+    if read is None:
+        return parse_floor(read_toml_text(path, "floor file"), str(path))
     try:
-        text = (read or (lambda p: p.read_text(encoding="utf-8")))(path)
+        text = read(path)
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: floor file not found.") from exc
     except (OSError, UnicodeDecodeError) as exc:

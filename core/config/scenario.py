@@ -6,12 +6,14 @@ Errors name the file, the line and the key, like the floor file's.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
 from core.config.floor import load_floor
 from core.config.generated_floor import generated_floor
-from core.config.toml_source import TomlReader
+from core.config.settings import timezone_problem
+from core.config.toml_source import TomlReader, read_toml_text, toml_value
 from core.errors import ConfigError
 from core.model import Channel
 from core.model.floor_policy import FloorPolicy
@@ -45,6 +47,12 @@ _CHANNEL_MODEL = {"handle_mean_s", "handle_cv", "handle_min_s", "handle_max_s",
                   "patience_mean_s", "wrap_up_s", "handle_distribution", "wave_shift_h",
                   "wave_flatness"}
 _STAFFING = {"sick_rate", "phone_lines", "logins"}
+#: How far from 1 the shares may add up: what decimal fractions cost in binary
+#: (0.1 + 0.2 + 0.7 is 0.9999999999999999), not a slip of the pen.
+SHARE_TOLERANCE = 1e-6
+#: More than the 10,000 agents the core is built for, less than a floor that would
+#: take minutes and gigabytes to make before anything is said.
+MAX_GENERATED_AGENTS = 100_000
 
 #: Defaults per channel (seed 000: 3 minutes to 1.5 hours; chats run long).
 DEFAULT_CHANNELS = {
@@ -77,11 +85,18 @@ def _shares(r: TomlReader, table: dict, path: tuple, names) -> dict:
     out = {}
     for key, value in table.items():
         name = r.choice(key, names, path[-1].rstrip("s"), (*path, key))
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            raise r.error((*path, key), f"expected a share >= 0, got {value!r}")
+        if r.number(value, (*path, key)) < 0:
+            raise r.error((*path, key), f"expected a share >= 0, got {toml_value(value)}")
         out[name] = float(value)
-    if out and sum(out.values()) <= 0:
+    total = math.fsum(out.values())
+    if out and total <= 0:
         raise r.error(path, "shares add up to nothing")
+    # Rescaling them would run another scenario than the one written: 0.45 + 0.35 +
+    # 0.7 meant something, and nobody can tell what.
+    if out and abs(total - 1) > SHARE_TOLERANCE:
+        raise r.error(path, f"the shares add up to {total:.6g}, not 1 ("
+                      + " + ".join(f"{v:g}" for v in out.values())
+                      + "): give each its share of the whole")
     return out
 
 
@@ -101,13 +116,14 @@ def _agent_ids(r: TomlReader, table: dict, path: tuple, floor: FloorPolicy) -> t
     for j, name in enumerate(r.get(table, "agents", list, path, [])):
         where = (*path, "agents", j)
         if not isinstance(name, str):
-            raise r.error(where, f"expected an agent's name, got {name!r}")
+            raise r.error(where, f"expected an agent's name, got {toml_value(name)}")
         ids = r.choice(name, by_name, "agent", where)
         if len(ids) > 1:
-            raise r.error(where, f"{len(ids)} agents are called {name!r}: name them apart "
+            raise r.error(where, f"{len(ids)} agents are called {toml_value(name)}: name them "
+                          "apart "
                           "in the floor file")
         if ids[0] in out:
-            raise r.error(where, f"{name!r} is listed twice")
+            raise r.error(where, f"{toml_value(name)} is listed twice")
         out.append(ids[0])
     return tuple(out)
 
@@ -159,14 +175,15 @@ def _sabotage(r: TomlReader, doc: dict, floor: FloorPolicy) -> SabotagePlan | No
     agents = {a.id: a for a in floor.agents}
     for j, aid in enumerate(ids):
         if Channel.OUTBOUND_CALL not in agents[aid].capacity:
-            raise r.error((*p, "agents", j), f"{agents[aid].name!r} takes no outbound calls "
+            raise r.error((*p, "agents", j), f"{toml_value(agents[aid].name)} takes no "
+                          "outbound calls "
                           "(no outbound_call capacity in the floor file)")
     after = r.get(t, "after_s", list, p, list(d.after_s))
     ok = (len(after) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool)
-                                  for x in after) and 0 < after[0] <= after[1])
+                                  for x in after) and 0 < after[0] <= after[1] < math.inf)
     if not ok:
         raise r.error((*p, "after_s"), "give [shortest, longest] seconds before hanging up, "
-                      f"e.g. [2, 6], not {after!r}")
+                      f"e.g. [2, 6], not {toml_value(after)}")
     return SabotagePlan(agent_ids=ids, share=_share(r, t, "share", p, d.share),
                         after_s=(float(after[0]), float(after[1])))
 
@@ -180,7 +197,8 @@ def _sales(r: TomlReader, doc: dict) -> SalesModel:
     r.keys(t, _SALES, p)
     currency = r.get(t, "currency", str, p, d.currency)
     if not re.fullmatch("[A-Z]{3}", currency):
-        raise r.error((*p, "currency"), f"an ISO 4217 code such as 'EUR', not {currency!r}")
+        raise r.error((*p, "currency"), "an ISO 4217 code such as 'EUR', not "
+                      f"{toml_value(currency)}")
     products = []
     for name, table in r.get(t, "products", dict, p, {}).items():
         pp = (*p, "products", name)
@@ -195,9 +213,9 @@ def _sales(r: TomlReader, doc: dict) -> SalesModel:
     partners = r.get(t, "partners", list, p, [])
     for j, pid in enumerate(partners):
         if not isinstance(pid, str) or not pid.strip():
-            raise r.error((*p, "partners", j), f"expected a partner id, got {pid!r}")
+            raise r.error((*p, "partners", j), f"expected a partner id, got {toml_value(pid)}")
         if pid in partners[:j]:
-            raise r.error((*p, "partners", j), f"partner {pid!r} is listed twice")
+            raise r.error((*p, "partners", j), f"partner {toml_value(pid)} is listed twice")
     share = _share(r, t, "partner_share", p, d.partner_share)
     if share > 0 and not partners:
         raise r.error((*p, "partner_share"), "partner sales need partners: list their ids "
@@ -222,10 +240,10 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         try:
             floor = load_floor(floor_path)
         except ConfigError as exc:
-            raise ConfigError(f"{source}: scenario.floor: {exc}") from exc
+            raise r.error((*p, "floor"), str(exc)) from exc
     else:
         n = r.get(sc, "generate_agents", int, p)
-        r.count(n, 1, (*p, "generate_agents"), "generate_agents")
+        r.count(n, 1, (*p, "generate_agents"), "generate_agents", high=MAX_GENERATED_AGENTS)
         floor = generated_floor(n)
     start = r.get(sc, "start", dt.date, p, dt.date(2026, 11, 2))
     days = r.count(r.get(sc, "days", int, p, 1), 1, (*p, "days"), "days")
@@ -233,11 +251,12 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     d = r.get(doc, "demand", dict, ())
     r.keys(d, _DEMAND, ("demand",))
     per_day = _number(r, d, "interactions_per_day", ("demand",), 0, low=1)
-    shape = tuple(float(x) for x in r.get(d, "hourly_shape", list, ("demand",),
-                                          list(BANK_1999_HOURLY)))
+    shape = tuple(r.number(x, ("demand", "hourly_shape", i)) for i, x in enumerate(
+        r.get(d, "hourly_shape", list, ("demand",), list(BANK_1999_HOURLY))))
     if len(shape) != 24 or min(shape) < 0 or sum(shape) <= 0:
         raise r.error(("demand", "hourly_shape"), "give 24 non-negative hourly weights")
-    weekly = tuple(float(x) for x in r.get(d, "weekly", list, ("demand",), [1.0] * 7))
+    weekly = tuple(r.number(x, ("demand", "weekly", i))
+                   for i, x in enumerate(r.get(d, "weekly", list, ("demand",), [1.0] * 7)))
     if len(weekly) != 7 or min(weekly) < 0:
         raise r.error(("demand", "weekly"), "give 7 non-negative weights, Monday first")
     channel_share = _shares(r, r.get(d, "channels", dict, ("demand",), {}),
@@ -272,6 +291,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     season = []
     for i, point in enumerate(r.get(doc, "season", list, (), [])):
         sp = ("season", i)
+        r.table(point, sp)
         day = r.get(point, "day", dt.date, sp)
         mult = _number(r, point, "multiplier", sp, 1.0)
         if season and day <= season[-1].day:
@@ -282,7 +302,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     for key, table in r.get(doc, "channels", dict, (), {}).items():
         ch = r.choice(key, _CHANNELS, "channel", ("channels", key))
         cp = ("channels", key)
-        r.keys(table, _CHANNEL_MODEL, cp)
+        r.keys(r.table(table, cp), _CHANNEL_MODEL, cp)
         base_model = DEFAULT_CHANNELS[ch]
         model = ChannelModel(
             handle_mean_s=_number(r, table, "handle_mean_s", cp, base_model.handle_mean_s, 1),
@@ -307,7 +327,8 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     shifts = {}
     for name, hours in r.get(doc, "shifts", dict, (), {"day": [0, 24]}).items():
         ok = (isinstance(hours, list) and len(hours) == 2
-              and all(isinstance(h, int | float) for h in hours)
+              and all(isinstance(h, int | float) and not isinstance(h, bool)
+                      for h in hours)
               and 0 <= hours[0] < hours[1] <= hours[0] + 24)
         if not ok:
             raise r.error(("shifts", name), "give [start hour, end hour], e.g. [22, 30] "
@@ -315,7 +336,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         shifts[name] = (float(hours[0]), float(hours[1]))
     for a in floor.agents:
         if a.shift not in shifts:
-            raise r.error(("shifts",), f"agent {a.name}'s shift {a.shift!r} has no hours "
+            raise r.error(("shifts",), f"agent {a.name}'s shift {toml_value(a.shift)} has no hours "
                           f"here (shifts: {', '.join(shifts)})")
     staffing = r.get(doc, "staffing", dict, (), {})
     r.keys(staffing, _STAFFING, ("staffing",))
@@ -332,12 +353,15 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
     for key, value in rates.items():
         if value > 1:
             raise r.error(("complaints", key), f"a share (0..1), not {value}")
+    timezone = r.get(sc, "timezone", str, p, "UTC")
+    if problem := timezone_problem(timezone):
+        raise r.error((*p, "timezone"), problem)
     return Scenario(
         name=r.get(sc, "name", str, p, Path(source).stem),
         floor=floor,
         start=start,
         days=days,
-        seed=r.get(sc, "seed", int, p, 1),
+        seed=r.count(r.get(sc, "seed", int, p, 1), 0, (*p, "seed"), "seed"),
         interactions_per_day=per_day,
         queue_share=queue_share,
         hourly_shape=night_floored(shape) if "hourly_shape" not in d else tuple(
@@ -354,7 +378,7 @@ def parse_scenario(text: str, source: str, base: Path) -> Scenario:
         complaint_rate=rates["rate"],
         serious_complaint_share=rates["serious_share"],
         prank_complaint_rate=rates["prank_rate"],
-        timezone=r.get(sc, "timezone", str, p, "UTC"),
+        timezone=timezone,
         logins=r.get(staffing, "logins", bool, ("staffing",), True),
         breaks=_breaks(r, doc),
         absence=_absence(r, doc, floor),
@@ -381,9 +405,6 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     path = Path(name_or_path)
     if not path.suffix:
         path = SCENARIO_DIR / f"{name_or_path}.toml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
-        raise ConfigError(f"{path}: scenario not found (shipped: {known}).") from exc
+    known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+    text = read_toml_text(path, "scenario file", f"scenario not found (shipped: {known}).")
     return parse_scenario(text, str(path), path.parent)

@@ -7,6 +7,7 @@ passwords) are known by path so that exports and audit never carry their values.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -20,7 +21,13 @@ from core.config.escalation import (
     parse_gateway_url,
     parse_quiet_hours,
 )
-from core.config.toml_source import TomlReader, line_of
+from core.config.toml_source import (
+    TomlReader,
+    clipped,
+    line_of,
+    read_toml_text,
+    toml_value,
+)
 from core.errors import ConfigError
 from core.model import Channel, ComplaintCategory
 from core.model.secret import Secret
@@ -32,25 +39,32 @@ class Key:
     default: Any = None
     secret: bool = False
     check: Any = None  # callable(value) -> error text or None
+    what: str = ""  # what a number says, for "expected a whole number of minutes"
+
+    def expected(self) -> str:
+        types = self.type if isinstance(self.type, tuple) else (self.type,)
+        return self.what or ("a number" if float in types else "a whole number")
 
 
-def _timezone(value: str) -> str | None:
+def timezone_problem(value: str) -> str | None:
+    """Why ``value`` is no time zone, or None. zoneinfo reads the name as a path:
+    'Europe' is a folder and a long name too long a path, OSErrors both."""
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r} (use an IANA name such as 'Europe/Kyiv')"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return f"unknown time zone {toml_value(value)} (use an IANA name such as 'Europe/Kyiv')"
     return None
 
 
 def _region(value: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", value):
-        return f"{value!r} is not a two-letter ISO country code such as 'GB' or 'UA'"
+        return f"{toml_value(value)} is not a two-letter ISO country code such as 'GB' or 'UA'"
     return None
 
 
 def _fraction(value: float) -> str | None:
     if isinstance(value, bool) or not 0 <= value <= 1:
-        return f"{value!r} is not a fraction between 0 and 1 (e.g. 0.8 for 80%)"
+        return f"{toml_value(value)} is not a fraction between 0 and 1 (e.g. 0.8 for 80%)"
     return None
 
 
@@ -87,20 +101,20 @@ def _days(value: float) -> str | None:
 
 def _strings(value: list) -> str | None:
     bad = [v for v in value if not isinstance(v, str)]
-    return f"{bad[0]!r} is not text (write numbers in quotes)" if bad else None
+    return f"{toml_value(bad[0])} is not text (write numbers in quotes)" if bad else None
 
 
 def _categories(value: list) -> str | None:
     names = [c.name.lower() for c in ComplaintCategory]
     bad = [v for v in value if not isinstance(v, str) or v not in names]
-    return f"{bad[0]!r} is not one of {', '.join(names)}" if bad else None
+    return f"{toml_value(bad[0])} is not one of {', '.join(names)}" if bad else None
 
 
 def _phrases(value: dict) -> str | None:
     names = [c.name.lower() for c in ComplaintCategory]
     for category, phrases in value.items():
         if category not in names:
-            return f"{category!r} is not one of {', '.join(names)}"
+            return f"{toml_value(category)} is not one of {', '.join(names)}"
         if not isinstance(phrases, list) or not phrases or not all(
                 isinstance(p, str) and p.strip() for p in phrases):
             return f"{category}: give a list of phrases, such as [\"lawyer\", \"sue you\"]"
@@ -115,7 +129,7 @@ def _port(value: int) -> str | None:
 SCHEMA: dict[str, dict[str, Key]] = {
     "floor": {
         "name": Key(str, "Contact-center floor"),
-        "timezone": Key(str, "UTC", check=_timezone),
+        "timezone": Key(str, "UTC", check=timezone_problem),
         "region": Key(str, "GB", check=_region),
     },
     "store": {
@@ -127,23 +141,24 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Service-level targets per channel, in seconds. Not set: each queue keeps its own
     # from the floor (by default the channel's: phone 20 s, chat 15 s, tickets and
     # e-mail 4 h). Set: every queue of the channel is measured against it.
-    "targets": {key: Key(int, None, check=_target_s) for key in (
-        "phone_s", "chat_s", "ticket_s", "email_s", "callback_s", "web_request_s")},
+    "targets": {key: Key(int, None, check=_target_s, what="a whole number of seconds")
+                for key in ("phone_s", "chat_s", "ticket_s", "email_s", "callback_s",
+                            "web_request_s")},
     "wallboard": {
         # Service level at or above sl_green is green, at or above sl_amber amber,
         # else red.
-        "sl_green": Key((int, float), 0.80, check=_fraction),
-        "sl_amber": Key((int, float), 0.60, check=_fraction),
+        "sl_green": Key((int, float), 0.80, check=_fraction, what="a fraction between 0 and 1"),
+        "sl_amber": Key((int, float), 0.60, check=_fraction, what="a fraction between 0 and 1"),
         # TV mode shows each page this long.
-        "tv_page_s": Key(int, 15, check=_seconds),
+        "tv_page_s": Key(int, 15, check=_seconds, what="a whole number of seconds"),
     },
     # Who is paged for a valid complaint and how (docs/escalation.md).
     "escalation": {
         "contacts": Key(list, [], check=_parses(parse_contacts)),
-        "resend_after_min": Key(int, 5, check=_minutes),
-        "pages_per_contact": Key(int, 2, check=_pages),
+        "resend_after_min": Key(int, 5, check=_minutes, what="a whole number of minutes"),
+        "pages_per_contact": Key(int, 2, check=_pages, what="a whole number of pages"),
         "quiet_hours": Key(str, "", check=_parses(parse_quiet_hours)),
-        "duplicate_days": Key((int, float), 7, check=_days),
+        "duplicate_days": Key((int, float), 7, check=_days, what="a number of days"),
         "prank_numbers": Key(list, [], check=_strings),
         "categories": Key(list, ["harm", "billing_error", "legal_threat",
                                  "repeated_failure"], check=_categories),
@@ -160,7 +175,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "escalation.smtp": {
         "host": Key(str, "127.0.0.1"),
-        "port": Key(int, 25, check=_port),
+        "port": Key(int, 25, check=_port, what="a port number (1 to 65535)"),
         "username": Key(str, None),
         "password": Key(str, None, secret=True, check=_parses(check_secret)),
         "sender": Key(str, None),
@@ -174,7 +189,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "escalation.listener": {
         # Where gateways report deliveries and replies (loopback: Kannel runs here).
-        "port": Key(int, 13080, check=_port),
+        "port": Key(int, 13080, check=_port, what="a port number (1 to 65535)"),
     },
 }
 
@@ -248,12 +263,7 @@ def load_config(path: Path | str | None) -> Config:
     if path is None:
         return defaults()
     path = Path(path).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: configuration file not found.") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file ({exc}).") from exc
+    text = read_toml_text(path, "configuration file")
     doc, _ = TomlReader.parse(text, str(path))
 
     def fail(section: str, key: str | None, message: str) -> ConfigError:
@@ -261,7 +271,7 @@ def load_config(path: Path | str | None) -> Config:
         line = line_of(text, (*parts, key) if key else parts)
         where = f"{path}, line {line}" if line else str(path)
         name = (f"{section}.{key}" if section else key) if key else f"[{section}]"
-        return ConfigError(f"{where}: {name}: {message}")
+        return ConfigError(clipped(f"{where}: {name}: {message}"))
 
     values = dict(defaults().values)
     for section, table in _flatten(doc).items():
@@ -290,13 +300,20 @@ def load_config(path: Path | str | None) -> Config:
                                      f"; keys here are {', '.join(spec)}"),
                 )
             k = spec[key]
-            # bool is an int in Python; a port of `true` is still a mistake.
-            if not isinstance(value, k.type) or (isinstance(value, bool) and k.type is int):
-                types = k.type if isinstance(k.type, tuple) else (k.type,)
-                expected = " or ".join(t.__name__ for t in types)
+            types = k.type if isinstance(k.type, tuple) else (k.type,)
+            # bool is an int in Python: `duplicate_days = true` would read as 1 day.
+            if isinstance(value, bool) and bool not in types and (
+                    int in types or float in types):
+                raise fail(section, key, f"expected {k.expected()}, got "
+                           f"{toml_value(value)} (a yes/no value)")
+            if isinstance(value, float) and not math.isfinite(value) and float in types:
+                raise fail(section, key, f"expected {k.expected()}, got {toml_value(value)}")
+            if not isinstance(value, k.type):
+                expected = k.expected() if int in types or float in types else " or ".join(
+                    t.__name__ for t in types)
                 raise fail(
-                    section, key, f"expected {expected}, got {type(value).__name__} {value!r}"
-                )
+                    section, key, f"expected {expected}, got {type(value).__name__} "
+                    f"{toml_value(value)}")
             if k.check and (problem := k.check(value)):
                 raise fail(section, key, problem)
             values[f"{section}.{key}"] = value

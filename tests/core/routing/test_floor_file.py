@@ -108,8 +108,9 @@ def test_missing_floor_file(tmp_path: Path) -> None:
     ('languages = ["uk", "ru"]', 'languages = ["uk", "uk"]', "a language is listed twice"),
     ("  after_s = 30", "  after_s = 99999999999", "after_s must be from 1 to"),
     ("  secondary_language = true", "  secondary_language = true\n  [[queues.overflow]]\n"
-     "  after_s = 90\n  secondary_language = true", r"overflow\[2\]: this overflow step "
-     "widens nothing"),
+     "  after_s = 90\n  secondary_language = true", r"line 21: queues\[0\] \(care-uk-phone\)"
+     r"\.overflow\[2\]\.secondary_language: the queue's secondary language 'ru' was reached "
+     r"at overflow\[1\] already: this widens nothing"),
     ("  secondary_language = true", '  groups = ["care"]',
      "the queue is open to every group already"),
 ])
