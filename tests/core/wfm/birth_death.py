@@ -50,16 +50,19 @@ def figures(a: float, nu: float, n: int, tau: float) -> dict[str, float]:
         ctx.prec = 60
         lam, theta, t = D(a), D(nu), D(tau)
         # Unnormalised stationary probabilities: p_k death_k = p_{k-1} lam, until the
-        # terms are 1e-40 of the sum and falling.
+        # terms are falling and 1e-30 of the queue's sum (which may itself be tiny).
         p = [D(1)]
         total = D(1)
+        queue = D(0)
         k = 0
         while True:
             k += 1
             death = min(k, n) + max(k - n, 0) * theta
             p.append(p[-1] * lam / death)
             total += p[-1]
-            if k > n and death > lam and p[-1] < total * D("1e-40"):
+            if k >= n:
+                queue += p[-1]
+            if k > n and death > lam and p[-1] < queue * D("1e-30"):
                 break
         pi = [x / total for x in p]
         places = len(pi) - n
