@@ -188,14 +188,23 @@ def test_the_search_starts_at_the_first_n_that_can_be_the_answer() -> None:
 
 
 def test_caps_and_shrinkage_do_not_cost_an_agent_to_float_noise() -> None:
-    """12.3 Erlangs at an 82 % cap: 15 agents are 82 % busy (pyworkforce: ceil(12.3 /
-    0.82) = 16). 21 agents at 30 % shrinkage: 30 scheduled give 21 (pyworkforce: 31)."""
-    got = staff_interval(123, 90, ServiceTarget(0.1, 600, 0.82))
-    assert got.agents == 15 and got.figures.occupancy == pytest.approx(0.82)
-    got = staff_intervals([21.5 * 900 / 300], 300, 0.01, 3600, shrinkage=0.3)
+    """48 calls of 3 minutes in a quarter hour are 9.6 Erlangs: at an 80 % cap 12 agents
+    are exactly 80 % busy (pyworkforce: 13, ceil(9.600000000000001 / 0.8)). 21 agents
+    at 30 % shrinkage: 30 scheduled leave 21 (pyworkforce: 31, ceil(21 / 0.7))."""
+    got = staff_interval(48, 180, ServiceTarget(0.1, 600, 0.8))
+    assert got.agents == 12 and got.figures.occupancy == pytest.approx(0.8)
+    got = staff_interval(20.2 * 3, 300, ServiceTarget(0.01, 3600), shrinkage=0.3)
+    assert (got.agents, got.scheduled) == (21, 30)
+    got = staff_intervals([21.5 * 3], 300, 0.01, 3600, shrinkage=0.3)
     assert got.agents[0] == 22 and got.scheduled[0] == 32  # 31 * 0.7 = 21.7 < 22
-    got = staff_intervals([20.5 * 900 / 300], 300, 0.01, 3600, shrinkage=0.3)
-    assert got.agents[0] == 21 and got.scheduled[0] == 30
+
+
+def test_100_percent_is_refused_not_met_by_rounding() -> None:
+    """10 Erlangs, 100 % within 20 s: no n meets it (P(wait) > 0 for every n), though
+    at 44 agents 1 - 2.2e-15 rounds to 1.0 (pyworkforce answers 44)."""
+    assert queue_figures(100, 180, 44, 20, interval_s=1800).p_wait > 0
+    with pytest.raises(StaffingError, match="no number of agents answers 100 %"):
+        staff_interval(100, 180, ServiceTarget(1.0, 20), interval_s=1800)
 
 
 def test_columns_mix_erlang_c_and_erlang_a() -> None:
