@@ -139,10 +139,12 @@ def erlang_c_staffing(load, tau, target, least):
         inv = _inverse_erlang_b_with(a, n, ratio)
         t = tau[i]
         goal = target[i]
-        step = math.exp(-t)
         decay = math.exp(-(n - a) * t)
         c = _erlang_c_from_inverse_b(a, n, inv)
+        step = -1.0  # e^{-t}, once a step is taken: most long targets take none
         while 1.0 - c * decay < goal:
+            if step < 0.0:
+                step = math.exp(-t)
             n += 1
             inv = 1.0 + inv * n / a
             decay *= step

@@ -63,7 +63,7 @@ def test_erlang_a_tends_to_erlang_c_as_patience_grows() -> None:
 
 
 def test_textbook_m_m_1_and_m_m_2() -> None:
-    """Kleinrock, Queueing Systems I (1975), §3.2 and §3.4: M/M/1 waits with probability
+    """Kleinrock, Queueing Systems I (1975), ch. 3 (M/M/1, M/M/m): M/M/1 waits with probability
     ρ, P(W > t) = ρ e^{-(1-ρ) t/h}, mean wait ρ h / (1 - ρ); M/M/2 waits with
     probability 2ρ² / (1 + ρ), ρ = A / 2."""
     for rho in (0.1, 0.5, 0.9, 0.99):
