@@ -279,39 +279,42 @@ def erlang_a_figures(load, nu, agents, tau):
 
 
 @njit(cache=True)
-def _meets_a(a, nu, n, tau, target, cap):
-    sl, _, _, _, occ = erlang_a_point(a, nu, n, tau)
-    return sl >= target and occ <= cap
+def _meets_a(a, nu, n, tau, target, cap, abandon_cap):
+    sl, _, _, pab, occ = erlang_a_point(a, nu, n, tau)
+    return sl >= target and occ <= cap and pab <= abandon_cap
 
 
 @njit(cache=True)
-def erlang_a_staffing(load, nu, tau, target, cap):
-    """Per interval: the least n whose Erlang A service level is at least target[i]
-    and occupancy at most cap[i]. With abandonment n can be below the load: the
-    search starts at the least n that could meet the target at all (those answered
-    are at most n / a of the arrivals), gallops up doubling its step and bisects
-    back; both figures are monotone in n."""
+def erlang_a_staffing(load, nu, tau, target, cap, abandon_cap):
+    """Per interval: the least n whose Erlang A service level is at least target[i],
+    occupancy at most cap[i] and abandonment at most abandon_cap[i] (1: no cap).
+    With abandonment n can be below the load: the search starts at the least n that
+    could meet the target at all (those answered are at most n / a of the arrivals),
+    gallops up doubling its step and bisects back; the three figures are monotone
+    in n."""
     m = load.shape[0]
     out = np.empty(m, np.int64)
     for i in range(m):
         a = load[i]
         goal = target[i]
-        if a == 0.0 or goal <= 0.0:
+        # With nobody every caller hangs up: a 0 % target is met unless abandonment
+        # is capped.
+        if a == 0.0 or (goal <= 0.0 and abandon_cap[i] >= 1.0):
             out[i] = 0
             continue
         lo = max(np.int64(1), np.int64(math.floor(goal * a)))
-        if _meets_a(a, nu[i], lo, tau[i], goal, cap[i]):
+        if _meets_a(a, nu[i], lo, tau[i], goal, cap[i], abandon_cap[i]):
             out[i] = lo
             continue
         step = np.int64(1)
         hi = lo + step
-        while not _meets_a(a, nu[i], hi, tau[i], goal, cap[i]):
+        while not _meets_a(a, nu[i], hi, tau[i], goal, cap[i], abandon_cap[i]):
             lo = hi
             step *= 2
             hi = lo + step
         while hi - lo > 1:  # lo fails, hi meets
             mid = (lo + hi) // 2
-            if _meets_a(a, nu[i], mid, tau[i], goal, cap[i]):
+            if _meets_a(a, nu[i], mid, tau[i], goal, cap[i], abandon_cap[i]):
                 hi = mid
             else:
                 lo = mid

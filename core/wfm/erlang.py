@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.errors import StaffingError
 from core.wfm.inputs import REL_TOLERANCE, checked, column, least_count, whole_agents
 from core.wfm.model import QueueFigures, ServiceTarget, Staffing, StaffingColumns
 from core.wfm.shrinkage import scheduled_for
@@ -68,18 +69,26 @@ def queue_figure_columns(contacts: Numbers, handle_s: Numbers, agents: Numbers,
 
 def staff_intervals(contacts: Numbers, handle_s: Numbers, share: Numbers, answer_s: Numbers,
                     *, patience_s: Numbers = math.inf, occupancy_cap: Numbers = 1.0,
-                    shrinkage: Numbers = 0.0, interval_s: float = 900.0) -> StaffingColumns:
+                    abandonment_cap: Numbers = 1.0, shrinkage: Numbers = 0.0,
+                    interval_s: float = 900.0) -> StaffingColumns:
     """Per interval, the least number of agents whose service level (``share``
-    answered within ``answer_s``) is met with occupancy at most ``occupancy_cap``,
-    what to schedule for it after ``shrinkage``, and the figures at that number.
-    Erlang C where ``patience_s`` is inf, Erlang A elsewhere. An interval with no
-    contacts needs nobody."""
+    answered within ``answer_s``) is met with occupancy at most ``occupancy_cap``
+    (and, with Erlang A, abandonment at most ``abandonment_cap``; 1: no cap), what
+    to schedule for it after ``shrinkage``, and the figures at that number. Erlang C
+    where ``patience_s`` is inf, Erlang A elsewhere. An interval with no contacts
+    needs nobody."""
     cols, load, tau, nu = checked(interval_s, contacts, handle_s, answer_s, patience_s,
                                   share, occupancy_cap, shrinkage)
     share = cols["service level target"]
     cap = cols["occupancy_cap"]
     shrink = cols["shrinkage"]
     m = len(load)
+    abandon_cap = column("abandonment_cap", abandonment_cap, m)
+    bad = np.flatnonzero(~((abandon_cap > 0) & (abandon_cap <= 1)))
+    if len(bad):
+        raise StaffingError(f"abandonment_cap of interval {int(bad[0])}: "
+                            f"{float(abandon_cap[bad[0]]):g} is not a share above 0 and "
+                            "at most 1")
     agents = np.zeros(m, np.int64)
     sl, pwait, asa, pab, occ = (np.zeros(m) for _ in range(5))
     if (c := _part(nu == 0)) is not None:
@@ -91,7 +100,7 @@ def staff_intervals(contacts: Numbers, handle_s: Numbers, share: Numbers, answer
         # The kernel compares its own occupancy (carried load / n) with the cap; the
         # tolerance keeps float noise from costing an agent there too.
         agents[a] = kernels.erlang_a_staffing(load[a], nu[a], tau[a], share[a],
-                                              cap[a] * (1 + REL_TOLERANCE))
+                                              cap[a] * (1 + REL_TOLERANCE), abandon_cap[a])
         sl[a], pwait[a], asa[a], pab[a], occ[a] = kernels.erlang_a_figures(
             load[a], nu[a], agents[a], tau[a])
     scheduled = scheduled_for(agents, shrink) if (shrink > 0).any() else agents.copy()
@@ -105,4 +114,5 @@ def staff_interval(contacts: float, handle_s: float, target: ServiceTarget, *,
     """staff_intervals for one interval."""
     return staff_intervals([contacts], [handle_s], [target.share], [target.answer_s],
                            patience_s=[patience_s], occupancy_cap=[target.occupancy_cap],
-                           shrinkage=[shrinkage], interval_s=interval_s).row(0)
+                           abandonment_cap=[target.abandonment_cap], shrinkage=[shrinkage],
+                           interval_s=interval_s).row(0)

@@ -12,11 +12,14 @@ import numpy as np
 @dataclass(frozen=True, slots=True)
 class ServiceTarget:
     """``share`` of the contacts answered within ``answer_s`` seconds (0.8, 20: the
-    floor's 80/20), with agents busy at most ``occupancy_cap`` of their time."""
+    floor's 80/20), with agents busy at most ``occupancy_cap`` of their time and, where
+    customers hang up (Erlang A), at most ``abandonment_cap`` of them hanging up
+    (1: no cap)."""
 
     share: float
     answer_s: float
     occupancy_cap: float = 1.0
+    abandonment_cap: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

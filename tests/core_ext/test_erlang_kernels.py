@@ -44,7 +44,7 @@ def test_staffing_searches_find_the_least_n(a: float, share: float, tau: float,
     n_c, sl_c, *_ = kernels.erlang_c_staffing(one, np.array([tau]), np.array([share]),
                                              np.zeros(1, np.int64))
     n_a = kernels.erlang_a_staffing(one, np.array([nu]), np.array([tau]),
-                                    np.array([share]), np.ones(1))
+                                    np.array([share]), np.ones(1), np.ones(1))
     if a == 0:
         assert n_c[0] == n_a[0] == 0
         return

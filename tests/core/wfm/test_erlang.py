@@ -138,6 +138,22 @@ def test_erlang_a_staffs_below_the_load_when_customers_hang_up() -> None:
     assert staff_interval(300, 300, ServiceTarget(0.8, 20)).agents > 100  # Erlang C
 
 
+def test_an_abandonment_cap_is_a_rule_of_its_own() -> None:
+    """The 80/20 answer at 100 Erlangs with 60 s patience loses more than 10 % of the
+    callers; capping abandonment at 5 % takes more agents, and the least such n."""
+    free = staff_interval(300, 300, ServiceTarget(0.8, 20), patience_s=60)
+    capped = staff_interval(300, 300, ServiceTarget(0.8, 20, abandonment_cap=0.05),
+                            patience_s=60)
+    assert free.figures.abandonment > 0.1 and capped.figures.abandonment <= 0.05
+    assert capped.agents > free.agents
+    fewer = queue_figures(300, 300, capped.agents - 1, 20, patience_s=60)
+    assert fewer.abandonment > 0.05
+    assert staff_interval(30, 300, ServiceTarget(0.0, 20, abandonment_cap=0.5),
+                          patience_s=60).agents > 0
+    with pytest.raises(StaffingError, match="abandonment_cap of interval 0: 0 is not"):
+        staff_interval(30, 300, ServiceTarget(0.8, 20, abandonment_cap=0), patience_s=60)
+
+
 def test_a_zero_target_needs_nobody_only_where_customers_hang_up() -> None:
     assert staff_interval(30, 300, ServiceTarget(0.0, 20), patience_s=60).agents == 0
     # Erlang C has no steady state at or below the load, so it staffs just above it.
