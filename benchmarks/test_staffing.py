@@ -77,3 +77,24 @@ def test_staffing_week_against_pyworkforce(benchmark, record_time) -> None:
               f"it is right: {'met' if ratio >= GOAL_RATIO else 'NOT MET'}")
         assert ratio >= GOAL_RATIO
     assert math.isfinite(peer_s)
+
+
+def test_staffing_week_with_abandonment(benchmark) -> None:
+    """Report only: the same week with Erlang A for phone and chat (callers patient for
+    0.6 of a handle time on average), Erlang C for the written channels."""
+    w = week()
+    patience = np.where(w.answer_s < 3600, 0.6 * w.handle_s, np.inf)
+
+    def run():
+        return staff_intervals(w.contacts, w.handle_s, w.share, w.answer_s,
+                               patience_s=patience, interval_s=INTERVAL_S)
+
+    run()  # compile outside the clock
+    got = benchmark.pedantic(run, rounds=3, iterations=1)
+    plain = _ours(w)
+    assert got.agents.sum() < plain.agents.sum()
+    if benchmark.stats is not None:
+        print(f"\nSTAFFING with abandonment: {len(w):,} intervals "
+              f"({int(np.isfinite(patience).sum()):,} Erlang A) in "
+              f"{benchmark.stats.stats.median * 1000:.0f} ms; {int(got.agents.sum()):,} "
+              f"agent-intervals against {int(plain.agents.sum()):,} with Erlang C")

@@ -59,15 +59,23 @@ def inverse_erlang_b(a, n):
 
 
 @njit(cache=True)
-def _inverse_erlang_b_with(a, n, ratio):
-    """inverse_erlang_b with the divisions k / a done first, into ``ratio`` (at least
-    n + 1 long): they do not wait on each other, so the CPU runs them side by side
-    and the recursion itself is a chain of multiply-adds, about 3x faster."""
+def _inverse_erlang_b_fast(a, n):
+    """inverse_erlang_b four steps at a time: with r_j = (k+j) / a,
+    1/B(k+3) = (1 + r_3 + r_3 r_2 + r_3 r_2 r_1) + r_3 r_2 r_1 r_0 / B(k-1). The
+    divisions and products do not wait on 1/B, so the chain the CPU must run in
+    order is one multiply-add per four steps. Every term is positive: no
+    cancellation, the same accuracy."""
     k0, inv = _settled_start(a, n)
-    for k in range(k0 + 1, n + 1):
-        ratio[k] = k / a
-    for k in range(k0 + 1, n + 1):
-        inv = 1.0 + inv * ratio[k]
+    k = k0 + 1
+    while k + 3 <= n:
+        r4 = (k + 3) / a
+        r43 = r4 * ((k + 2) / a)
+        r432 = r43 * ((k + 1) / a)
+        inv = ((1.0 + r4) + (r43 + r432)) + (r432 * (k / a)) * inv
+        k += 4
+    while k <= n:
+        inv = 1.0 + inv * k / a
+        k += 1
     return inv
 
 
@@ -94,7 +102,6 @@ def erlang_c_figures(load, agents, tau):
     pwait = np.empty(m)
     asa = np.empty(m)
     occ = np.empty(m)
-    ratio = np.empty(np.max(agents) + 1 if m else 1)
     for i in range(m):
         a = load[i]
         n = agents[i]
@@ -104,7 +111,7 @@ def erlang_c_figures(load, agents, tau):
             sl[i], pwait[i], asa[i] = 0.0, 1.0, math.inf
             occ[i] = 1.0 if n > 0 else 0.0
         else:
-            c = _erlang_c_from_inverse_b(a, n, _inverse_erlang_b_with(a, n, ratio))
+            c = _erlang_c_from_inverse_b(a, n, _inverse_erlang_b_fast(a, n))
             pwait[i] = c
             sl[i] = 1.0 - c * math.exp(-(n - a) * tau[i])
             asa[i] = c / (n - a)
@@ -125,10 +132,6 @@ def erlang_c_staffing(load, tau, target, least):
     pwait = np.empty(m)
     asa = np.empty(m)
     occ = np.empty(m)
-    top = 0
-    for i in range(m):
-        top = max(top, np.int64(math.floor(load[i])) + 1, least[i])
-    ratio = np.empty(top + 1)
     for i in range(m):
         a = load[i]
         if a == 0.0:
@@ -136,7 +139,7 @@ def erlang_c_staffing(load, tau, target, least):
             sl[i], pwait[i], asa[i], occ[i] = 1.0, 0.0, 0.0, 0.0
             continue
         n = max(np.int64(math.floor(a)) + 1, least[i])
-        inv = _inverse_erlang_b_with(a, n, ratio)
+        inv = _inverse_erlang_b_fast(a, n)
         t = tau[i]
         goal = target[i]
         decay = math.exp(-(n - a) * t)

@@ -21,9 +21,22 @@ from core_ext import erlang_kernels as kernels
 
 Numbers = float | Sequence[float] | np.ndarray
 
+
 def offered_load(contacts: Numbers, handle_s: Numbers, interval_s: float = 900.0) -> np.ndarray:
     """Erlangs: contacts per interval times their mean handle time, over the interval."""
     return np.asarray(contacts, dtype=np.float64) * np.asarray(handle_s) / interval_s
+
+
+def _abandonment_cap(value: Numbers, m: int) -> np.ndarray | None:
+    """The cap per interval, or None for no cap anywhere."""
+    if np.ndim(value) == 0 and value == 1.0:
+        return None
+    cap = column("abandonment_cap", value, m)
+    bad = np.flatnonzero(~((cap > 0) & (cap <= 1)))
+    if len(bad):
+        raise StaffingError(f"abandonment_cap of interval {int(bad[0])}: "
+                            f"{float(cap[bad[0]]):g} is not a share above 0 and at most 1")
+    return cap
 
 
 def _part(mask: np.ndarray) -> slice | np.ndarray | None:
@@ -83,12 +96,7 @@ def staff_intervals(contacts: Numbers, handle_s: Numbers, share: Numbers, answer
     cap = cols["occupancy_cap"]
     shrink = cols["shrinkage"]
     m = len(load)
-    abandon_cap = column("abandonment_cap", abandonment_cap, m)
-    bad = np.flatnonzero(~((abandon_cap > 0) & (abandon_cap <= 1)))
-    if len(bad):
-        raise StaffingError(f"abandonment_cap of interval {int(bad[0])}: "
-                            f"{float(abandon_cap[bad[0]]):g} is not a share above 0 and "
-                            "at most 1")
+    abandon_cap = _abandonment_cap(abandonment_cap, m)
     agents = np.zeros(m, np.int64)
     sl, pwait, asa, pab, occ = (np.zeros(m) for _ in range(5))
     if (c := _part(nu == 0)) is not None:
@@ -99,8 +107,9 @@ def staff_intervals(contacts: Numbers, handle_s: Numbers, share: Numbers, answer
     if (a := _part(nu != 0)) is not None:
         # The kernel compares its own occupancy (carried load / n) with the cap; the
         # tolerance keeps float noise from costing an agent there too.
+        lose = np.ones(m) if abandon_cap is None else abandon_cap
         agents[a] = kernels.erlang_a_staffing(load[a], nu[a], tau[a], share[a],
-                                              cap[a] * (1 + REL_TOLERANCE), abandon_cap[a])
+                                              cap[a] * (1 + REL_TOLERANCE), lose[a])
         sl[a], pwait[a], asa[a], pab[a], occ[a] = kernels.erlang_a_figures(
             load[a], nu[a], agents[a], tau[a])
     scheduled = scheduled_for(agents, shrink) if (shrink > 0).any() else agents.copy()
