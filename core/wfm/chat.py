@@ -10,8 +10,10 @@ strong slowdown fewer chats at once can take fewer agents (3 chats at 1.5x each
 carry no more than 2 at 1.5x), so every k up to the capacity is tried and the one
 needing fewest agents kept (the fewer chats on a tie).
 
-The simulator does not slow chats down with concurrency (core_ext/_sim_loop.pyx draws
-each contact's handle time at arrival and keeps it), so the default slowdown is 1.0.
+The simulator does not slow chats down with concurrency (core/simulation/arrivals.py
+draws each contact's handle time up front and core_ext/_sim_loop.pyx ends the chat
+that long after it is answered, however many others the agent holds), so the
+default slowdown is 1.0.
 """
 
 from __future__ import annotations

@@ -78,11 +78,12 @@ def test_textbook_m_m_1_and_m_m_2() -> None:
 
 
 def test_westbay_worked_example_exactly() -> None:
-    """The worked example of Westbay Engineers' "The Erlang-C formula" (erlang.com; the
-    same case in many call-centre primers): 360 calls per half hour of 4 minutes,
-    55 agents, target 15 s, so 48 Erlangs. Checked against the textbook formula
-    C = (A^N/N! · N/(N-A)) / (Σ_{k<N} A^k/k! + A^N/N! · N/(N-A)) in exact fractions:
-    P(wait) 0.2387, service level 84.59 %, ASA 8.18 s, occupancy 87.27 %."""
+    """The case of the worked example in Westbay Engineers' "The Erlang-C formula"
+    (erlang.com; the same case in many call-centre primers): 360 calls per half hour
+    of 4 minutes, 55 agents, target 15 s, so 48 Erlangs. Checked by hand against the
+    textbook formula C = (A^N/N! · N/(N-A)) / (Σ_{k<N} A^k/k! + A^N/N! · N/(N-A)) in
+    exact fractions: P(wait) 0.2387, service level 84.59 %, ASA 8.18 s, occupancy
+    87.27 %."""
     a, n = Fraction(48), 55
     top = a**n / math.factorial(n) * n / (n - a)
     c = top / (sum(a**k / math.factorial(k) for k in range(n)) + top)
