@@ -22,3 +22,8 @@ class ExportError(FloorboardError):
 class IngestError(FloorboardError):
     """An input file was not imported (missing, not its format, already imported);
     nothing was written to the database."""
+
+
+class StaffingError(FloorboardError, ValueError):
+    """A staffing question cannot be answered as asked (a negative load, a target no
+    number of agents can meet); the message names the input and says what it takes."""
