@@ -99,7 +99,7 @@ reach = ["ntfy:fb-deputy"]
     ('[escalation]\ncategories = ["harm", "fraud"]\n',
      "line 2: escalation.categories: 'fraud' is not one of harm"),
     ('[[escalation.contacts]]\nname = "Manager"\nreach = ["sms:12ab"]\n',
-     "escalation.contacts: contact 1 (Manager): reach 'sms:12ab': an SMS goes to a "
+     "escalation.contacts: contact 1 ('Manager'): reach 'sms:12ab': an SMS goes to a "
      "number of 6-15 digits"),
     ('[[escalation.contacts]]\nname = "Manager"\nreach = ["pager:123"]\n',
      "reach 'pager:123': begin with sms:, email: or ntfy:"),
