@@ -213,9 +213,11 @@ def erlang_a_point(a, nu, n, tau):
     # Pass 2: the figures, and the service level summed over K's values m = j + 1
     # alongside: sum_i w_i P(K >= i) = sum_m P(K = m) W_m, W_m = sum_{i<=m} w_i,
     # positive terms only (1 - CDF would cancel where P(K >= i) is small).
-    timed = tau > 0.0
+    # A target so short that 1 - e^{-nu tau} is 0 in doubles is a target of 0 s.
+    u = -math.expm1(-nu * tau)
+    timed = u > 0.0
     x = n / nu
-    log_u = math.log(-math.expm1(-nu * tau)) if timed else 0.0
+    log_u = math.log(u) if timed else 0.0
     lp = -(n + nu) * tau  # log P(K = 0)
     cdf = math.exp(lp)
     pwait = 0.0

@@ -35,9 +35,11 @@ def test_erlang_a_point(a: float, nu: float, n: int, tau: float) -> None:
         assert v == pytest.approx(ref[key], rel=1e-9), key
 
 
+# Subnormal loads left out: there 1/B overflows to inf on purpose (B is 0 to a
+# double's precision, the right answer), which numpy without the JIT warns about.
 @settings(deadline=None)
-@given(a=st.floats(0.0, 30), share=st.floats(0.05, 0.95), tau=st.floats(0, 2),
-       nu=st.floats(0.2, 3))
+@given(a=st.floats(0.0, 30, allow_subnormal=False), share=st.floats(0.05, 0.95),
+       tau=st.floats(0, 2), nu=st.floats(0.2, 3))
 def test_staffing_searches_find_the_least_n(a: float, share: float, tau: float,
                                             nu: float) -> None:
     one = np.array([a])
