@@ -65,17 +65,19 @@ class Pager:
         sender = Sender(Escalator(None, self.policy, self.config.get("floor.region"),
                                   db=FloorEscalationDb(self.floor)),
                         self.gateways, report_url=report, inbox=self.listener)
-        while not self._stop.is_set():
-            try:
-                sender.run_once(now_ms())
-                self.error = None
-            except Exception as exc:
-                self.error = scrub(f"{type(exc).__name__}: {exc}", sender.secrets)
-                log.error("pager round failed: %s",
-                          scrub(traceback.format_exc(), sender.secrets))
-            self.rounds += 1
-            self._stop.wait(self.tick_s)
-        self.listener.stop()
+        try:
+            while not self._stop.is_set():
+                try:
+                    sender.run_once(now_ms(), stopping=self._stop.is_set)
+                    self.error = None
+                except Exception as exc:
+                    self.error = scrub(f"{type(exc).__name__}: {exc}", sender.secrets)
+                    log.error("pager round failed: %s",
+                              scrub(traceback.format_exc(), sender.secrets))
+                self.rounds += 1
+                self._stop.wait(self.tick_s)
+        finally:
+            self.listener.stop()
 
     def start(self) -> Pager:
         self._thread = threading.Thread(target=self.run, name="pager", daemon=True)
