@@ -23,6 +23,7 @@ import httpx
 
 from core.escalation import bounded_http
 from core.escalation.answer_text import answer_text
+from core.escalation.smtp_deadline import DeadlineSMTP
 from core.model.escalation import Page
 from core.model.secret import Secret, scrub
 
@@ -249,8 +250,10 @@ class SmtpMail(Gateway):
         msg["Message-ID"] = make_msgid(idstring=page.dedup_key.replace(":", "-"))
         msg.set_content(page.text + "\n\nReply in the Floorboard inbox, or by SMS with the "
                         "code.\n")
+        smtp = DeadlineSMTP(self.timeout_s)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+            with smtp:
+                smtp.open(self.host, self.port)
                 if self.starttls:
                     smtp.starttls(context=self.tls_context or ssl.create_default_context())
                 if self.username:
@@ -277,6 +280,9 @@ class SmtpMail(Gateway):
             return SendResult(False, retry,
                               f"{exc.smtp_code} {answer_text(said, self.secrets())}")
         except (OSError, smtplib.SMTPException) as exc:
+            if smtp.timed_out or isinstance(exc, TimeoutError):
+                return SendResult(False, True, "no answer from the mail server within "
+                                  f"{self.timeout_s:g} s")
             return SendResult(False, True, self._scrub(
                 f"mail server unreachable ({type(exc).__name__}: {exc})"))
         if refused_rcpt:

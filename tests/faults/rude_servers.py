@@ -261,6 +261,13 @@ def smtp_never_greeting(conn: socket.socket, stopping: threading.Event) -> None:
     stopping.wait(60)
 
 
+def smtp_dripping_greeting(conn: socket.socket, stopping: threading.Event) -> None:
+    """A greeting one byte every 0.2 s, never ending its line: no read times out."""
+    conn.sendall(b"220 ")
+    while not stopping.wait(0.2):
+        conn.sendall(b"a")
+
+
 def smtp_huge_greeting(conn: socket.socket, stopping: threading.Event) -> None:
     """A greeting line of 10 MB (smtplib refuses lines over 8 KB)."""
     conn.sendall(b"220 " + os.urandom(16).hex().encode() * (TEN_MB // 32) + b"\r\n")

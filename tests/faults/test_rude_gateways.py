@@ -318,7 +318,8 @@ def test_a_push_server_answering_200_with_garbage_is_sent_without_a_ref(store, b
 
 SMTP_CASES = {
     "down": (None, True, "unreachable"),
-    "never greets": (R.smtp_never_greeting, True, "timed out"),
+    "never greets": (R.smtp_never_greeting, True, f"within {TIMEOUT_S:g} s"),
+    "drips its greeting": (R.smtp_dripping_greeting, True, f"within {TIMEOUT_S:g} s"),
     "closes after the greeting": (R.smtp_closing_after_greeting, True, "closed"),
     "offers no login": (R.smtp_refusing_auth(offer_auth=False), False, "login"),
     "refuses the login, echoing it": (R.smtp_refusing_auth(offer_auth=True), False, "535"),
