@@ -27,7 +27,8 @@ from core.escalation.smtp_deadline import DeadlineSMTP
 from core.model.escalation import Page
 from core.model.secret import Secret, scrub
 
-#: How long a gateway may take to answer before it counts as down.
+#: How long a send may take, all told (connect, answer, body), before the gateway
+#: counts as down: a gateway that drips its answer is as good as one that is down.
 TIMEOUT_S = 10.0
 
 
