@@ -192,7 +192,7 @@ def _ntfy_id(body: bytes) -> str:
     push went out all the same: a 200 is never a failure)."""
     try:
         answer = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return ""
     ref = answer.get("id") if isinstance(answer, dict) else None
     return str(ref)[:100] if isinstance(ref, str | int) else ""

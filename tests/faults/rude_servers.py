@@ -169,6 +169,7 @@ BODIES: dict[str, Callable[[], bytes]] = {
     "not-utf8": lambda: "Помилка: шлюз недоступний".encode("cp1251"),
     "empty": lambda: b"",
     "json, not an object": lambda: b'["id", 7]',
+    "json nested 100,000 deep": lambda: b"[" * 100_000,
 }
 
 

@@ -304,7 +304,7 @@ def test_a_push_server_echoing_the_token_keeps_it_out(store, status, how) -> Non
 
 
 @pytest.mark.parametrize("body", ["garbage", "huge", "binary", "not-utf8",
-                                  "json, not an object"])
+                                  "json, not an object", "json nested 100,000 deep"])
 def test_a_push_server_answering_200_with_garbage_is_sent_without_a_ref(store, body) -> None:
     with LoopbackHttp(lambda _r: Reply(200, R.BODIES[body]())) as rude:
         floor = Floor(store, [NTFY], {PageChannel.NTFY: _ntfy(rude.url)})
