@@ -49,8 +49,13 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
         # SIGTERM or Ctrl+C: the page in flight is finished and recorded, then the pager
         # stops and the floor closes (exit 0). Raised mid-send instead, a stop would
         # leave a page the gateway took recorded as not sent, and send it again.
-        with stop_requests(on_request=pager.stop) as stop:
-            pager.run()
+        try:
+            with stop_requests() as stop:
+                pager.run(stop_requested=lambda: bool(stop.requested))
+        except KeyboardInterrupt:  # Ctrl+C twice: the user means it, now
+            print("floorboard pager: stopped at once (Ctrl+C twice); the page in flight "
+                  "is sent again at the next start", file=sys.stderr, flush=True)
+            return 130
         print(f"floorboard pager: stopped ({stop.requested}) after {pager.rounds} rounds",
               flush=True)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 _NAMES = {signal.SIGINT: "Ctrl+C", signal.SIGTERM: "SIGTERM"}
@@ -21,11 +21,10 @@ class StopRequests:
 
 
 @contextmanager
-def stop_requests(on_request: Callable[[], None] | None = None) -> Iterator[StopRequests]:
+def stop_requests() -> Iterator[StopRequests]:
     """While the block runs, SIGINT and SIGTERM set ``requested`` instead of ending
-    the process (and call ``on_request``, to wake a loop that waits); a second one of
-    them ends it as usual. Off the main thread (where Python cannot take signals)
-    nothing is installed and nothing is ever requested."""
+    the process; a second one of them ends it as usual. Off the main thread (where
+    Python cannot take signals) nothing is installed and nothing is ever requested."""
     stop = StopRequests()
     if threading.current_thread() is not threading.main_thread():
         yield stop
@@ -38,8 +37,6 @@ def stop_requests(on_request: Callable[[], None] | None = None) -> Iterator[Stop
             signal.raise_signal(signum)
             return
         stop.requested = _NAMES[signum]
-        if on_request is not None:
-            on_request()
 
     for sig in _NAMES:
         signal.signal(sig, ask)

@@ -191,6 +191,30 @@ def test_many_stops_and_kills_at_random_moments(tmp_path, gateway, seed) -> None
     assert max(gateway.delivered().values()) == 1
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_asked_twice_the_pager_stops_at_once_and_leaves_a_whole_database(
+        tmp_path, sig) -> None:
+    from tests.faults.rude_servers import RawServer, never_answers
+
+    with RawServer(never_answers) as silent:
+        db, config = _floor(tmp_path, silent.url)
+        p = _pager(db, config)
+        _wait_for("the gateway asked", lambda: silent.connections > 0, p)
+        p.send_signal(sig)
+        time.sleep(0.2)
+        p.send_signal(sig)
+        started = time.monotonic()
+        _, err = p.communicate(timeout=30)
+        took = time.monotonic() - started
+    assert took < STOP_S
+    if sig == signal.SIGINT:
+        assert p.returncode == 130 and "Traceback" not in err, err
+        assert "stopped at once (Ctrl+C twice)" in err
+    else:
+        assert p.returncode == -signal.SIGTERM
+    _check_database(db)
+
+
 @pytest.mark.slow
 def test_a_pager_stopped_while_the_gateway_never_answers_stops_at_its_deadline(
         tmp_path) -> None:
