@@ -76,14 +76,24 @@ class RawServer:
 
 
 def _read_request(conn: socket.socket) -> bytes:
+    """The whole request, body too: a socket closed with unread bytes sends a reset,
+    which could throw away an answer the client was meant to read first."""
     conn.settimeout(5)
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = conn.recv(65536)
         if not chunk:
-            break
+            return data
         data += chunk
-    return data
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
 
 
 # -- HTTP players (for RawServer) ------------------------------------------------------
