@@ -4,11 +4,11 @@ server without a screen (the app runs the same pager beside the floor)."""
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
 from core.cli.command import Command
 from core.cli.context import Context
+from core.cli.stop_requests import stop_requests
 from core.errors import FloorboardError
 from core.floor.pager import Pager
 
@@ -42,16 +42,22 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
                 f"cannot listen for delivery reports on 127.0.0.1:{port} ({exc.strerror}): "
                 "another program has the port. Give another one with --listen-port or "
                 "[escalation.listener] port.") from exc
-        # SIGTERM stops it between rounds, as Ctrl+C does.
-        signal.signal(signal.SIGTERM, lambda *_: pager.stop())
         for warning in pager.warnings():
             print(f"floorboard pager: {warning}", file=sys.stderr, flush=True)
         print(f"floorboard pager: listening on {pager.listener.base_url}; "
               f"gateways: {', '.join(c.value for c in pager.gateways) or 'none'}", flush=True)
+        # SIGTERM or Ctrl+C: the page in flight is finished and recorded, then the pager
+        # stops and the floor closes (exit 0). Raised mid-send instead, a stop would
+        # leave a page the gateway took recorded as not sent, and send it again.
         try:
-            pager.run()
-        except KeyboardInterrupt:
-            pass
+            with stop_requests() as stop:
+                pager.run(stop_requested=lambda: bool(stop.requested))
+        except KeyboardInterrupt:  # Ctrl+C twice: the user means it, now
+            print("floorboard pager: stopped at once (Ctrl+C twice); the page in flight "
+                  "is sent again at the next start", file=sys.stderr, flush=True)
+            return 130
+        print(f"floorboard pager: stopped ({stop.requested}) after {pager.rounds} rounds",
+              flush=True)
     return 0
 
 

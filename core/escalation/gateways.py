@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import json
 import re
 import smtplib
 import ssl
@@ -20,10 +21,14 @@ from email.utils import make_msgid
 
 import httpx
 
+from core.escalation import bounded_http
+from core.escalation.answer_text import answer_text
+from core.escalation.smtp_deadline import DeadlineSMTP
 from core.model.escalation import Page
 from core.model.secret import Secret, scrub
 
-#: How long a gateway may take to answer before it counts as down.
+#: How long a send may take, all told (connect, answer, body), before the gateway
+#: counts as down: a gateway that drips its answer is as good as one that is down.
 TIMEOUT_S = 10.0
 
 
@@ -47,11 +52,14 @@ def _is_loopback(url: str) -> bool:
 
 
 class Gateway:
-    """``loopback_only``: refuse any other host (tests and drills never reach out)."""
+    """``loopback_only``: refuse any other host (tests and drills never reach out).
+    ``timeout_s``: how long a gateway may take to answer, all told."""
 
-    def __init__(self, url: str, loopback_only: bool = False) -> None:
+    def __init__(self, url: str, loopback_only: bool = False,
+                 timeout_s: float = TIMEOUT_S) -> None:
         self.url = url
         self.loopback_only = loopback_only
+        self.timeout_s = timeout_s
 
     def _refusal(self) -> SendResult | None:
         if self.loopback_only and not _is_loopback(self.url):
@@ -67,6 +75,11 @@ class Gateway:
     def _scrub(self, text: str) -> str:
         return scrub(text, self.secrets())
 
+    def _said(self, answer: bounded_http.Answer) -> str:
+        """What the gateway answered, short and with no form of a secret."""
+        return answer_text(answer.body, self.secrets(), answer.complete,
+                           answer.content_type)
+
     def send(self, page: Page, report_url: str | None = None) -> SendResult:
         refused = self._refusal()
         if refused is not None:
@@ -79,7 +92,8 @@ class Gateway:
                 f"the gateway's url {self.url!r} is not an http:// or https:// URL with a "
                 f"host ({exc}); check the config file"))
         except httpx.TimeoutException:
-            return SendResult(False, True, f"no answer from the gateway within {TIMEOUT_S:g} s")
+            return SendResult(False, True,
+                              f"no answer from the gateway within {self.timeout_s:g} s")
         except httpx.TransportError as exc:
             return SendResult(False, True, self._scrub(
                 f"gateway unreachable ({type(exc).__name__}: {exc})"))
@@ -94,8 +108,8 @@ class KannelSms(Gateway):
     buffered, accepted by the SMS centre, rejected) go to ``report_url``."""
 
     def __init__(self, url: str, username: str, password: str, sender: str | None = None,
-                 loopback_only: bool = False) -> None:
-        super().__init__(url, loopback_only)
+                 loopback_only: bool = False, timeout_s: float = TIMEOUT_S) -> None:
+        super().__init__(url, loopback_only, timeout_s)
         self.username, self.password, self.sender = username, password, sender
 
     def secrets(self) -> tuple[Secret, ...]:
@@ -114,21 +128,21 @@ class KannelSms(Gateway):
         if report_url:
             headers["X-Kannel-DLR-Mask"] = "31"
             headers["X-Kannel-DLR-URL"] = report_url
-        r = httpx.post(self.url, content=page.text.encode("utf-8"), headers=headers,
-                       timeout=TIMEOUT_S)
-        body = self._scrub(r.text.strip())
-        if r.status_code in (200, 202):
+        r = bounded_http.post(self.url, page.text.encode("utf-8"), headers, self.timeout_s)
+        body = self._said(r)
+        if r.status in (200, 202):
             # "0: Accepted for delivery", or "3: Queued for later delivery" while the
             # SMS centre is away (Kannel keeps it in its store and sends it later).
-            return SendResult(True, False, f"{r.status_code} {body}")
-        if r.status_code == 403:
+            # Kannel has decided when it sends the status: a body cut short after it
+            # does not make the message worth sending twice.
+            return SendResult(True, False, f"{r.status} {body}")
+        if r.status == 403:
             return SendResult(False, False, "403 Forbidden: the gateway refused the username "
                               "or password (check [escalation.sms])")
-        if r.status_code == 400:
+        if r.status == 400:
             return SendResult(False, False, f"400 Bad Request: {body} (number "
                               f"{page.address!r})")
-        return SendResult(False, r.status_code >= 500 or r.status_code == 429,
-                          f"{r.status_code} {body}")
+        return SendResult(False, r.status >= 500 or r.status == 429, f"{r.status} {body}")
 
 
 #: A valid complaint rings through do-not-disturb (ntfy's "urgent", 5).
@@ -140,12 +154,15 @@ class NtfyPush(Gateway):
     priority urgent (5) for a valid complaint, and a "Call back" action that dials
     the customer's number (a ``tel:`` link), also what a tap on the notification does."""
 
-    def __init__(self, url: str, token: str | None = None, loopback_only: bool = False) -> None:
-        super().__init__(url.rstrip("/"), loopback_only)
+    def __init__(self, url: str, token: str | None = None, loopback_only: bool = False,
+                 timeout_s: float = TIMEOUT_S) -> None:
+        super().__init__(url.rstrip("/"), loopback_only, timeout_s)
         self.token = token
 
     def secrets(self) -> tuple[Secret, ...]:
-        return (Secret(self.token, "escalation.ntfy.token"),) if self.token else ()
+        # ntfy also takes the token as Basic auth's password with an empty username:
+        # a server may echo that form too.
+        return (Secret(self.token, "escalation.ntfy.token", ""),) if self.token else ()
 
     def _send(self, page: Page, report_url: str | None) -> SendResult:
         headers = {"Title": f"Floorboard: complaint {page.complaint_id}",
@@ -158,19 +175,27 @@ class NtfyPush(Gateway):
             headers["Click"] = f"tel:{callback}"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        r = httpx.post(f"{self.url}/{page.address}", content=page.text.encode("utf-8"),
-                       headers=headers, timeout=TIMEOUT_S)
-        if r.status_code == 200:
-            try:
-                ref = str(r.json().get("id", ""))
-            except ValueError:
-                ref = ""
-            return SendResult(True, False, f"200 published to {page.address}", ref)
-        if r.status_code in (401, 403):
-            return SendResult(False, False, f"{r.status_code}: the ntfy server refused the "
+        r = bounded_http.post(f"{self.url}/{page.address}", page.text.encode("utf-8"),
+                              headers, self.timeout_s)
+        if r.status == 200:
+            return SendResult(True, False, f"200 published to {page.address}",
+                              _ntfy_id(r.body))
+        if r.status in (401, 403):
+            return SendResult(False, False, f"{r.status}: the ntfy server refused the "
                               "access token (check [escalation.ntfy])")
-        return SendResult(False, r.status_code >= 500 or r.status_code == 429,
-                          f"{r.status_code} {self._scrub(r.text.strip())[:200]}")
+        return SendResult(False, r.status >= 500 or r.status == 429,
+                          f"{r.status} {self._said(r)}")
+
+
+def _ntfy_id(body: bytes) -> str:
+    """The message's id in ntfy's answer, or "" for an answer that is not ntfy's (the
+    push went out all the same: a 200 is never a failure)."""
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
+        return ""
+    ref = answer.get("id") if isinstance(answer, dict) else None
+    return str(ref)[:100] if isinstance(ref, str | int) else ""
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
@@ -182,7 +207,7 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     smtp.ehlo_or_helo_if_needed()
     offered = smtp.esmtp_features.get("auth", "").upper().split()
     if "PLAIN" not in offered:
-        raise smtplib.SMTPException(
+        raise smtplib.SMTPNotSupportedError(
             "the mail server does not offer AUTH PLAIN, the only way to log in with a "
             "username or password that is not ASCII")
     token = base64.b64encode(b"\0" + username.encode("utf-8") + b"\0"
@@ -203,9 +228,9 @@ class SmtpMail(Gateway):
 
     def __init__(self, host: str, port: int, sender: str, username: str | None = None,
                  password: str | None = None, starttls: bool = False,
-                 loopback_only: bool = False, tls_context: ssl.SSLContext | None = None
-                 ) -> None:
-        super().__init__(f"smtp://{host}:{port}", loopback_only)
+                 loopback_only: bool = False, tls_context: ssl.SSLContext | None = None,
+                 timeout_s: float = TIMEOUT_S) -> None:
+        super().__init__(f"smtp://{host}:{port}", loopback_only, timeout_s)
         self.host, self.port, self.sender = host, port, sender
         self.username, self.password, self.starttls = username, password, starttls
         self.tls_context = tls_context
@@ -226,8 +251,10 @@ class SmtpMail(Gateway):
         msg["Message-ID"] = make_msgid(idstring=page.dedup_key.replace(":", "-"))
         msg.set_content(page.text + "\n\nReply in the Floorboard inbox, or by SMS with the "
                         "code.\n")
+        smtp = DeadlineSMTP(self.timeout_s)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_S) as smtp:
+            with smtp:
+                smtp.open(self.host, self.port)
                 if self.starttls:
                     smtp.starttls(context=self.tls_context or ssl.create_default_context())
                 if self.username:
@@ -236,15 +263,27 @@ class SmtpMail(Gateway):
         except smtplib.SMTPAuthenticationError as exc:
             return SendResult(False, False, f"{exc.smtp_code}: the mail server refused the "
                               "login (check [escalation.smtp])")
+        except smtplib.SMTPNotSupportedError as exc:
+            # No login it offers will take these credentials, however often it is
+            # asked: the next way is paged, as for a wrong password.
+            said = ("it offers no login (AUTH)" if "AUTH extension" in str(exc)
+                    else str(exc).removeprefix("the mail server "))
+            return SendResult(False, False, f"the mail server {self.host}:{self.port} "
+                              f"cannot take the login: {said} (check [escalation.smtp])")
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = ", ".join(f"{c} {m.decode(errors='replace')}"
+            codes = ", ".join(f"{c} {answer_text(m, self.secrets())}"
                               for c, m in exc.recipients.values())
             return SendResult(False, False, f"recipient {page.address} refused: {codes}")
         except smtplib.SMTPResponseException as exc:
             retry = 400 <= exc.smtp_code < 500
-            return SendResult(False, retry, self._scrub(
-                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"))
+            said = (exc.smtp_error if isinstance(exc.smtp_error, bytes)
+                    else str(exc.smtp_error).encode())
+            return SendResult(False, retry,
+                              f"{exc.smtp_code} {answer_text(said, self.secrets())}")
         except (OSError, smtplib.SMTPException) as exc:
+            if smtp.timed_out or isinstance(exc, TimeoutError):
+                return SendResult(False, True, "no answer from the mail server within "
+                                  f"{self.timeout_s:g} s")
             return SendResult(False, True, self._scrub(
                 f"mail server unreachable ({type(exc).__name__}: {exc})"))
         if refused_rcpt:

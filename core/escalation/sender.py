@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.escalation.escalator import Escalator
@@ -73,8 +73,10 @@ class Sender:
                               f"Floorboard's {page.channel.value} gateway; the next way "
                               "is paged)")
 
-    def run_once(self, now_ms: int) -> int:
-        """One round; returns how many pages a gateway took."""
+    def run_once(self, now_ms: int, stopping: Callable[[], bool] | None = None) -> int:
+        """One round; returns how many pages a gateway took. ``stopping`` is asked
+        before each page: a stop waits for the page in flight, not for the round (a
+        round of 100 pages to a slow gateway would outlast any service manager)."""
         if self.inbox is not None:
             for kind, params in self.inbox.drain():
                 self._heard(kind, params, now_ms)
@@ -82,6 +84,8 @@ class Sender:
         self.escalator.advance(now_ms)
         taken = 0
         for page in self.db.due(now_ms):
+            if stopping is not None and stopping():
+                return taken
             gateway = self.gateways.get(page.channel)
             if gateway is None:
                 self._attempt(page.id, now_ms, "failed",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
+from collections.abc import Callable
 
 from core.clock import now_ms
 from core.config import Config
@@ -57,25 +59,40 @@ class Pager:
                                "next way is paged.")
         return out
 
-    def run(self) -> None:
-        """Rounds until ``stop``; a round that fails is logged and the next one tries
-        again (a pager that stops on an error pages nobody)."""
+    def run(self, stop_requested: Callable[[], bool] | None = None) -> None:
+        """Rounds until ``stop`` (or ``stop_requested`` says so: a flag a signal handler
+        sets); a round that fails is logged and the next one tries again (a pager that
+        stops on an error pages nobody). Either stop waits for the page in flight,
+        never for the rest of the round."""
+        def stopping() -> bool:
+            return self._stop.is_set() or (stop_requested is not None and stop_requested())
+
         self.listener.start()
         report = f"{self.listener.base_url}/dlr?page={{page}}&type=%d"
         sender = Sender(Escalator(None, self.policy, self.config.get("floor.region"),
                                   db=FloorEscalationDb(self.floor)),
                         self.gateways, report_url=report, inbox=self.listener)
-        while not self._stop.is_set():
-            try:
-                sender.run_once(now_ms())
-                self.error = None
-            except Exception as exc:
-                self.error = scrub(f"{type(exc).__name__}: {exc}", sender.secrets)
-                log.error("pager round failed: %s",
-                          scrub(traceback.format_exc(), sender.secrets))
-            self.rounds += 1
-            self._stop.wait(self.tick_s)
-        self.listener.stop()
+        try:
+            while not stopping():
+                try:
+                    sender.run_once(now_ms(), stopping=stopping)
+                    self.error = None
+                except Exception as exc:
+                    self.error = scrub(f"{type(exc).__name__}: {exc}", sender.secrets)
+                    log.error("pager round failed: %s",
+                              scrub(traceback.format_exc(), sender.secrets))
+                self.rounds += 1
+                self._rest(stopping)
+        finally:
+            self.listener.stop()
+
+    def _rest(self, stopping: Callable[[], bool]) -> None:
+        """The wait between rounds, in short steps that look at the flag. A signal
+        handler must not set the Event: it runs on this thread, and would deadlock on
+        the Event's lock if the signal landed while ``wait`` held it."""
+        end = time.monotonic() + self.tick_s
+        while not stopping() and (left := end - time.monotonic()) > 0:
+            self._stop.wait(min(left, 0.1))
 
     def start(self) -> Pager:
         self._thread = threading.Thread(target=self.run, name="pager", daemon=True)

@@ -66,6 +66,10 @@ def _inspect(path: Path) -> tuple[int, int, int]:
         return field(68), field(60), field(40)
     try:
         conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+        # A log left by a killed writer is recovered by whichever connection comes
+        # first: one opened meanwhile (a reader polling, the app's inbox) waits for it
+        # instead of failing the start with "database is locked".
+        conn.set_busy_timeout(BUSY_TIMEOUT_MS)
         try:
             return (
                 conn.execute("PRAGMA application_id").get,

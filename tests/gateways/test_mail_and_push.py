@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import ssl
 import subprocess
-import threading
 from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,6 +16,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from core.escalation.gateways import NtfyPush, SmtpMail
 from core.model.escalation import Page, PageChannel, PageState, Urgency
 from tests.gateways.kannel import free_port
+from tests.gateways.loopback_http import LoopbackHttp, Reply, Request
 
 TEXT = ("Complaint 7: HARM. Call +380671234567. Agent Olena. Engineer left the box "
         "damaged. Ack: reply K7Q2")
@@ -119,45 +118,32 @@ class _NtfyServer:
     def __init__(self, token: str | None = None) -> None:
         self.published: list[dict] = []
         self.problems: list[str] = []
-        outer = self
+        self.token = token
+        self.http = LoopbackHttp(self._answer)
+        self.url = self.http.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # http.server's name
-                topic = self.path.strip("/")
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                h = {k.lower(): v for k, v in self.headers.items()}
-                if token and h.get("authorization") != f"Bearer {token}":
-                    self.send_response(403)
-                    self.end_headers()
-                    return
-                if h.get("priority", "3") not in outer.PRIORITIES:
-                    outer.problems.append(f"priority {h['priority']!r}")
-                for action in filter(None, h.get("actions", "").split(";")):
-                    parts = [p.strip() for p in action.split(",")]
-                    if parts[0] not in ("view", "http", "broadcast") or len(parts) < 3:
-                        outer.problems.append(f"action {action!r}")
-                    if any("=" in p and p.split("=")[0] not in ("clear", "method", "body")
-                           for p in parts[3:]):
-                        outer.problems.append(f"action option in {action!r}")
-                outer.published.append({"topic": topic, "message": body, **h})
-                reply = json.dumps({"id": "hwQ2YpKdmg", "time": 1, "event": "message",
-                                    "topic": topic, "message": body}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, req: Request) -> Reply:
+        topic = req.path.strip("/")
+        body = req.body.decode()
+        h = req.headers
+        if self.token and h.get("authorization") != f"Bearer {self.token}":
+            return Reply(403)
+        if h.get("priority", "3") not in self.PRIORITIES:
+            self.problems.append(f"priority {h['priority']!r}")
+        for action in filter(None, h.get("actions", "").split(";")):
+            parts = [p.strip() for p in action.split(",")]
+            if parts[0] not in ("view", "http", "broadcast") or len(parts) < 3:
+                self.problems.append(f"action {action!r}")
+            if any("=" in p and p.split("=")[0] not in ("clear", "method", "body")
+                   for p in parts[3:]):
+                self.problems.append(f"action option in {action!r}")
+        self.published.append({"topic": topic, "message": body, **h})
+        reply = json.dumps({"id": "hwQ2YpKdmg", "time": 1, "event": "message",
+                            "topic": topic, "message": body}).encode()
+        return Reply(200, reply, {"Content-Type": "application/json"})
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.stop()
 
 
 def test_ntfy_publishes_an_urgent_push_with_a_call_back_action() -> None:

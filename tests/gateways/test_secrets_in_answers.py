@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,47 +19,32 @@ from core.escalation.sender import Sender
 from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
 from core.model.escalation import PageChannel, PageState
 from core.store.export import export_snapshot
+from tests.gateways.loopback_http import LoopbackHttp, Reply, Request
 
 #: One that is not ASCII, and one that is but that URLs and JSON escape.
 PASSWORDS = ["пароль 2024/&+x", 'pa ss"w/&+x\\9']
 T0 = 1_795_000_000_000
 
 
-class _Echo:
+def _echo(how: str) -> LoopbackHttp:
     """Answers 500 with the password it was sent, as ``how`` encodes it."""
 
-    def __init__(self, how: str) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # http.server's name
-                self.rfile.read(int(self.headers["Content-Length"]))
-                sent = self.headers.get("X-Kannel-Password", "").encode("latin-1").decode()
-                body = (f"bad request: ?username=floorboard&password="
-                        f"{urllib.parse.quote_plus(sent)}" if how == "url" else
-                        json.dumps({"error": "auth", "password": sent}) if how == "json" else
-                        f"refused {urllib.parse.quote(sent)}")
-                reply = body.encode()
-                self.send_response(500)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+    def answer(req: Request) -> Reply:
+        sent = req.header_utf8("X-Kannel-Password")
+        body = (f"bad request: ?username=floorboard&password="
+                f"{urllib.parse.quote_plus(sent)}" if how == "url" else
+                json.dumps({"error": "auth", "password": sent}) if how == "json" else
+                f"refused {urllib.parse.quote(sent)}")
+        return Reply(500, body.encode())
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/sendsms"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    return LoopbackHttp(answer, "/cgi-bin/sendsms")
 
 
 @pytest.mark.parametrize("password", PASSWORDS)
 @pytest.mark.parametrize("how", ["url", "json", "quote"])
 def test_an_echoed_password_is_kept_out_of_the_pages_and_the_export(store, tmp_path, how,
                                                                     password) -> None:
-    echo = _Echo(how)
+    echo = _echo(how)
     try:
         path = tmp_path / "config.toml"
         path.write_text(f'[escalation.sms]\nurl = "{echo.url}"\nusername = "floorboard"\n'

@@ -119,3 +119,35 @@ def test_read_only_location_for_an_existing_database(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert str(db) in result.stdout and "read-only" in result.stdout
     assert _fingerprint(db) == before
+
+
+def test_a_log_left_by_a_killed_writer_waits_for_a_connection_that_holds_it(
+        tmp_path: Path) -> None:
+    # The next start (a pager after a SIGKILL) while another connection has the file
+    # locked, as one recovering the log does: it waits, not "database is locked".
+    import threading
+    import time
+
+    import apsw
+
+    path = tmp_path / "floor.sqlite"
+    subprocess.run([sys.executable, "-c", (
+        "import os, sys\n"
+        "from core.model import Agent\n"
+        "from core.store import Store\n"
+        "s = Store.open(sys.argv[1])\n"
+        "s.add_agents([Agent(1, 'Olena', ('uk',), (), {}, 'early')])\n"
+        "os._exit(0)\n"), str(path)], check=True, cwd=Path(__file__).parents[3])
+    assert Path(f"{path}-wal").stat().st_size > 0
+    holder = apsw.Connection(str(path))
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+
+    def release() -> None:
+        time.sleep(0.5)
+        holder.execute("COMMIT")
+        holder.close()
+
+    threading.Thread(target=release).start()
+    with Store.open(path) as store:
+        assert [a.name for a in store.agents()] == ["Olena"]
