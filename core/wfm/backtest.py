@@ -105,9 +105,10 @@ def backtest(history: ContactHistory, weeks: int = 4,
             if not known_same:
                 continue
             naive = past[:, known_same[-1]]
-            with np.errstate(invalid="ignore"), np.testing.suppress_warnings() as sup:
-                sup.filter(RuntimeWarning)
-                average = np.nanmean(past[:, same], axis=1)
+            seen = ~np.isnan(past[:, same])
+            n_seen = seen.sum(axis=1)
+            average = np.where(n_seen > 0, np.nansum(past[:, same], axis=1)
+                               / np.maximum(n_seen, 1), np.nan)
             y = counts[:, d]
             ok = ~np.isnan(y) & ~np.isnan(naive) & ~np.isnan(average) & (
                 history.length[d] > 0)[None, :]

@@ -14,11 +14,13 @@ from core.errors import ForecastError
 def holiday_names(country: str | None, first: dt.date, last: dt.date,
                   special_days: Iterable[dt.date] = ()) -> dict[dt.date, str]:
     """Holidays from ``first`` to ``last`` (both included), with their names; the
-    floor's special days are named "special day"."""
+    floor's special days are named "special day". ``country``: an ISO code, with a
+    region after a hyphen where holidays differ by region ("GB-ENG": England's)."""
     out: dict[dt.date, str] = {}
     if country:
         try:
-            calendar = holidays.country_holidays(country.upper(),
+            code, _, region = country.upper().partition("-")
+            calendar = holidays.country_holidays(code, subdiv=region or None,
                                                  years=range(first.year, last.year + 1))
         except NotImplementedError:
             raise ForecastError(f"country {country!r}: the holidays package has no "

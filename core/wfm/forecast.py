@@ -62,18 +62,28 @@ def check_zone(history: ContactHistory, timezone: str) -> None:
 
 def learned_uplift(history: ContactHistory, totals: np.ndarray, usable: np.ndarray
                    ) -> tuple[float, int] | None:
-    """December against the November before it, from the latest past December with
-    14 or more usable days in each: (uplift, year), or None."""
+    """December against the months around it, from the latest past December with 14
+    or more usable days and a November (and, if the history has it, a January after)
+    with 14 or more: (uplift, year), or None. With both neighbours their mean is the
+    base, which takes a steady trend out of the ratio; with November only the trend
+    of one month stays in it."""
     months = np.array([(history.day(d).year, history.day(d).month)
                        for d in range(history.days)])
     pooled = totals.sum(axis=0)
     ok = usable.all(axis=0)
+
+    def month(year: int, m: int) -> np.ndarray | None:
+        days = ok & (months[:, 0] == year) & (months[:, 1] == m)
+        # Whole weeks' worth of days, so the ratio is not a weekday mix.
+        return pooled[days] if days.sum() >= 14 else None
+
     for year in sorted({int(y) for y, _ in months}, reverse=True):
-        dec = ok & (months[:, 0] == year) & (months[:, 1] == 12)
-        nov = ok & (months[:, 0] == year) & (months[:, 1] == 11)
-        if dec.sum() >= 14 and nov.sum() >= 14 and pooled[nov].mean() > 0:
-            # Whole days only, so the ratio is not a weekday mix: 14+ days each.
-            return float(pooled[dec].mean() / pooled[nov].mean()), year
+        dec, nov, jan = month(year, 12), month(year, 11), month(year + 1, 1)
+        if dec is None or nov is None:
+            continue
+        base = nov.mean() if jan is None else (nov.mean() + jan.mean()) / 2
+        if base > 0:
+            return float(dec.mean() / base), year
     return None
 
 

@@ -14,7 +14,14 @@ import types
 
 import pytest
 
-from core_ext import erlang_kernels, forecast_kernels, kpi_aggregate, kpi_facts, kpi_incremental, kpi_rules
+from core_ext import (
+    erlang_kernels,
+    forecast_kernels,
+    kpi_aggregate,
+    kpi_facts,
+    kpi_incremental,
+    kpi_rules,
+)
 from tests.conftest import REPO
 
 THIS = "tests/core_ext/test_without_jit.py"

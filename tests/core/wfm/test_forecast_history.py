@@ -92,7 +92,7 @@ def test_the_store_s_inbound_contacts_per_channel_and_language(tmp_path) -> None
 def test_a_history_in_another_time_zone_is_refused() -> None:
     h = history_from_arrivals(np.array([0]), np.zeros(1), [PHONE_UK], dt.date(1970, 1, 1),
                               1, "Europe/London", 30, source="calls.csv")
-    with pytest.raises(ForecastError, match="calls.csv is counted in Europe/London, the "
+    with pytest.raises(ForecastError, match=r"calls\.csv is counted in Europe/London, the "
                        "floor runs in Europe/Kyiv"):
         check_zone(h, KYIV)
 
