@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
+from statistics import NormalDist
 
 import numpy as np
 
@@ -181,15 +181,7 @@ def forecast(history: ContactHistory, days: int = 14,
 
 
 def _normal_quantile(p: float) -> float:
-    # Acklam's rational approximation is overkill for a band: bisection on erf.
-    lo, hi = 0.0, 10.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < p:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+    return NormalDist().inv_cdf(p)
 
 
 def _one_series(counts, hist_length, totals, usable, known, weekday, day_type, is_holiday,
@@ -199,7 +191,6 @@ def _one_series(counts, hist_length, totals, usable, known, weekday, day_type, i
     wd = weekday[:n]
     a, b, g = kernels.best_weights(x, wd, usable, _ALPHAS, _BETAS, _GAMMAS, _PHI)
     _, _, _, _, ahead = kernels.smooth_days(x, wd, usable, a, b, g, _PHI, days)
-    ahead = ahead * 1.0
     # The holiday factor: past holidays against what was forecast for them the day before.
     past = np.flatnonzero(is_holiday[:n] & known)
     past = past[past > kernels.WARM_DAYS]
