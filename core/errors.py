@@ -27,3 +27,9 @@ class IngestError(FloorboardError):
 class StaffingError(FloorboardError, ValueError):
     """A staffing question cannot be answered as asked (a negative load, a target no
     number of agents can meet); the message names the input and says what it takes."""
+
+
+class ForecastError(FloorboardError, ValueError):
+    """A forecast cannot be made from what was given (a file line that does not read,
+    a history in another time zone, no known day at all); the message names the input
+    and what is wrong with it."""

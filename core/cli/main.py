@@ -13,7 +13,18 @@ from pathlib import Path
 
 import apsw
 
-from core.cli import calls, export, import_file, info, kpi, missed, outbound, pager, sales
+from core.cli import (
+    calls,
+    export,
+    forecast,
+    import_file,
+    info,
+    kpi,
+    missed,
+    outbound,
+    pager,
+    sales,
+)
 from core.cli import simulate as simulate_command
 from core.cli.command import Command
 from core.cli.context import Context, add_common, load_config_of
@@ -24,7 +35,7 @@ from core.store.database import damaged_database
 HEADLESS: tuple[Command, ...] = (
     kpi.COMMAND, calls.COMMAND, outbound.COMMAND, missed.COMMAND, sales.COMMAND,
     info.COMMAND, export.COMMAND, import_file.COMMAND, simulate_command.COMMAND,
-    pager.COMMAND,
+    pager.COMMAND, forecast.COMMAND,
 )
 
 

@@ -519,6 +519,29 @@ class Store:
         return dict(zip(("id", "channel", "direction", "queue_id", "customer_number",
                          "customer_number_type", "arrived_ms"), cols, strict=True))
 
+    def arrival_columns(self, from_ms: int, to_ms: int, direction: int = 1
+                        ) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
+        """Arrival times of the interactions of ``direction`` (inbound by default) in
+        [from_ms, to_ms), in time order, as columns arrived_ms, channel, language (an
+        index into the languages returned beside them, sorted) and queue_id (-1: none):
+        what a forecast counts."""
+        rows = self._conn.execute(
+            "SELECT arrived_ms, channel, language, coalesce(queue_id, -1) FROM interactions"
+            " WHERE direction = ? AND arrived_ms >= ? AND arrived_ms < ? ORDER BY arrived_ms",
+            (direction, from_ms, to_ms)).fetchall()
+        if not rows:
+            empty = np.empty(0, dtype=np.int64)
+            return {"arrived_ms": empty, "channel": empty.astype(np.int16),
+                    "language": empty.astype(np.int16), "queue_id": empty.astype(np.int32)
+                    }, ()
+        arrived, channel, language, queue_id = zip(*rows, strict=True)
+        languages, codes = np.unique(np.array(language, dtype=object).astype(str),
+                                     return_inverse=True)
+        return {"arrived_ms": np.array(arrived, dtype=np.int64),
+                "channel": np.array(channel, dtype=np.int16),
+                "language": codes.astype(np.int16),
+                "queue_id": np.array(queue_id, dtype=np.int32)}, tuple(languages.tolist())
+
     def customer_numbers(self, ids: Sequence[int]) -> dict[int, str | None]:
         """The customer number of each of ``ids`` that is stored (None: not known)."""
         out: dict[int, str | None] = {}

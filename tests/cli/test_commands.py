@@ -25,7 +25,8 @@ INTERNAL_ID = re.compile(r"\b(KPI|ESC|ROUTE|SIM|WFM|PLAY|INGEST|STORE|UI)-\d")
 
 
 def test_the_readers_are_the_commands_that_only_read() -> None:
-    assert sorted(READERS) == ["calls", "info", "kpi", "missed", "outbound", "sales"]
+    assert sorted(READERS) == ["calls", "forecast", "info", "kpi", "missed", "outbound",
+                             "sales"]
 
 
 @pytest.mark.parametrize("command", [*READERS, "export"])

@@ -14,7 +14,14 @@ import types
 
 import pytest
 
-from core_ext import erlang_kernels, kpi_aggregate, kpi_facts, kpi_incremental, kpi_rules
+from core_ext import (
+    erlang_kernels,
+    forecast_kernels,
+    kpi_aggregate,
+    kpi_facts,
+    kpi_incremental,
+    kpi_rules,
+)
 from tests.conftest import REPO
 
 THIS = "tests/core_ext/test_without_jit.py"
@@ -38,5 +45,5 @@ def test_the_kernel_tests_pass_without_the_jit() -> None:
 def test_the_kernels_ran_as_plain_python() -> None:
     for kernel in (kpi_rules.wait_bin, kpi_facts.contact_facts, kpi_aggregate.aggregate,
                    kpi_incremental.apply_events, erlang_kernels.erlang_c_staffing,
-                   erlang_kernels.erlang_a_point):
+                   erlang_kernels.erlang_a_point, forecast_kernels.smooth_days):
         assert isinstance(kernel, types.FunctionType)
