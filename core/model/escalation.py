@@ -82,7 +82,7 @@ class PageAttempt(NamedTuple):
     """One try to deliver a page, or what a gateway said of it later."""
 
     at_ms: int
-    outcome: str  # as core.escalation.sender writes it: sending, sent, retry, failed, report
+    outcome: str  # as core.escalation writes it: sending, sent, retry, failed, report, gave up
     detail: str
 
 
