@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,8 +25,9 @@ from core.model import Channel
 from core.wfm.bank_csv import read_bank_csv
 from core.wfm.forecast import forecast
 from core.wfm.forecast_model import ContactHistory, ForecastSettings, SeriesKey
+from tests.conftest import SHARED_DATA
 
-BANK = Path(__file__).resolve().parents[2] / "shared/data/anonymous_bank/arrivals_6min_1999.csv"
+BANK = SHARED_DATA / "anonymous_bank" / "arrivals_6min_1999.csv"
 SETTINGS = ForecastSettings(country="IL")
 WORKLOAD = "forecast_35_series"
 GOAL_BELOW_NAIVE = 0.15
