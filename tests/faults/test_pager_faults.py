@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
 from core.model.escalation import PageState
 from core.store import Store
 from core.store.escalation import EscalationStore
 from tests.faults.whole import assert_whole, floorboard, read_only
 from tests.gateways.loopback_http import LoopbackHttp, Reply, Request
+from tests.gateways.pager_floor import pager_floor
 
 COMPLAINTS = 80
 #: The gateway's time per message: a round of 80 takes seconds, so a stop lands mid-round.
@@ -59,27 +59,7 @@ def gateway():
 
 def _floor(tmp_path: Path, url: str) -> tuple[Path, Path]:
     db, config = tmp_path / "floor.sqlite", tmp_path / "config.toml"
-    config.write_text(f"""[floor]
-region = "UA"
-
-[escalation]
-resend_after_min = 60
-
-[[escalation.contacts]]
-name = "Manager"
-reach = ["sms:+380501112233"]
-
-[escalation.sms]
-url = "{url}"
-username = "floorboard"
-password = "{PASSWORD}"
-""")
-    now = int(time.time() * 1000)
-    with Store.open(db) as store:
-        store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
-        store.add_complaints([Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT,
-                                        None, 1, f"+3806710{i:05d}", f"case {i}")
-                              for i in range(COMPLAINTS)])
+    pager_floor(db, config, url, "floorboard", PASSWORD, COMPLAINTS)
     return db, config
 
 

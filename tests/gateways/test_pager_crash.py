@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from core.model import Agent, Complaint, ComplaintCategory, ComplaintSource
 from core.model.escalation import PageState
 from core.store import Store
 from core.store.escalation import EscalationStore
 from tests.conftest import REPO
 from tests.gateways import kannel as K
+from tests.gateways.pager_floor import pager_floor
 
 pytestmark = pytest.mark.skipif(not K.installed(), reason="Kannel is not installed "
                                 "(make test installs kannel and kannel-extras)")
@@ -37,31 +37,9 @@ def _pager(db, config, port) -> subprocess.Popen:
 def test_a_killed_pager_resumes_from_the_outbox_and_loses_no_complaint(tmp_path) -> None:
     port = K.free_port()
     k = K.Kannel(tmp_path, PASSWORD, mo_url=f"http://127.0.0.1:{port}/mo").start()
-    db = tmp_path / "floor.sqlite"
-    config = tmp_path / "config.toml"
-    config.write_text(f"""[floor]
-timezone = "Europe/Kyiv"
-region = "UA"
-
-[escalation]
-resend_after_min = 60
-
-[[escalation.contacts]]
-name = "Manager"
-reach = ["sms:+380501112233"]
-
-[escalation.sms]
-url = "{k.sendsms_url}"
-username = "{K.USERNAME}"
-password = "{PASSWORD}"
-sender = "Floorboard"
-""")
-    now = int(time.time() * 1000)
-    with Store.open(db) as store:
-        store.add_agents([Agent(1, "Olena", ("uk",), (), {}, "early")])
-        store.add_complaints([Complaint(now, ComplaintCategory.HARM, ComplaintSource.AGENT,
-                                        None, 1, f"+3806710{i:05d}", f"case {i}")
-                              for i in range(COMPLAINTS)])
+    db, config = tmp_path / "floor.sqlite", tmp_path / "config.toml"
+    pager_floor(db, config, k.sendsms_url, K.USERNAME, PASSWORD, COMPLAINTS,
+                extra_floor='timezone = "Europe/Kyiv"\n', extra_sms='sender = "Floorboard"\n')
     first = _pager(db, config, port)
     try:
         end = time.monotonic() + 30
