@@ -10,10 +10,12 @@ hour it repeats (both of its real intervals count into the one slot)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.errors import ForecastError
 from core.model import Channel
 
 #: The intervals a forecast is made in, minutes.
@@ -102,6 +104,21 @@ class ForecastSettings:
     hourly_shape: tuple[float, ...] | None = None
     #: Central coverage of the prediction band.
     band: float = 0.8
+
+    def __post_init__(self) -> None:
+        # Refused here, not where used: a December uplift of -1 would otherwise pass
+        # unseen all year and only turn December's forecast negative.
+        for name in ("december_uplift", "holiday_factor"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise ForecastError(f"{name}={value!r}: a multiplier above 0 (1 for none)")
+        if not (0 < self.band < 1):
+            raise ForecastError(f"band={self.band!r}: the share of contacts the band holds, "
+                                "between 0 and 1 (0.8 for 80 %)")
+        shape = self.hourly_shape
+        if shape is not None and (len(shape) != 24 or not all(
+                math.isfinite(v) and v >= 0 for v in shape) or sum(shape) <= 0):
+            raise ForecastError("hourly_shape: 24 values of 0 or more, not all 0")
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,11 @@ def test_the_database_s_forecast_says_its_history_is_short(populated_db: Path,
     assert cli.main(["forecast", "--days", "2", "--db", str(populated_db)]) == 0
     out = capsys.readouterr().out
     assert "under 14" in out and "Forecast from store" in out
+
+
+def test_a_december_uplift_below_zero_is_one_error_line(tmp_path: Path, capsys) -> None:
+    path = _bank_file(tmp_path / "bank.csv", 3)
+    assert cli.main(["forecast", "--bank-csv", str(path), "--december-uplift", "-1",
+                     "--db", str(tmp_path / "none.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "december_uplift=-1.0: a multiplier above 0" in err and "Traceback" not in err

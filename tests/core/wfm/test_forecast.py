@@ -209,3 +209,15 @@ def test_the_backtest_says_when_the_history_is_too_short() -> None:
     with pytest.raises(ForecastError, match="synthetic has 30 days: a backtest over 4 "
                        "weeks needs 49 or more"):
         backtest(synthetic(MONDAY, 30), weeks=4)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("december_uplift", -1.0), ("december_uplift", float("nan")), ("december_uplift", 0.0),
+    ("holiday_factor", float("inf")), ("band", 1.0), ("hourly_shape", (1.0,) * 23),
+    ("hourly_shape", (0.0,) * 24), ("hourly_shape", (float("nan"),) + (1.0,) * 23)])
+def test_settings_that_would_make_a_wrong_forecast_are_refused(field, value) -> None:
+    from core.errors import ForecastError
+    from core.wfm.forecast_model import ForecastSettings
+
+    with pytest.raises(ForecastError, match=field):
+        ForecastSettings(**{field: value})
