@@ -25,6 +25,7 @@ from core.model import (
     Complaint,
     ComplaintCategory,
     ComplaintSource,
+    Direction,
     Event,
     EventKind,
     Interaction,
@@ -492,18 +493,46 @@ class Store:
         """Interactions that arrived in [from_ms, to_ms), in id order, as columns: id,
         channel, direction, queue_id (-1: none), customer_number (objects: str or
         None), customer_number_type and arrived_ms."""
-        types = (np.int64, np.int16, np.int8, np.int32, object, np.int8, np.int64)
+        return self._interactions_in_pages(
+            (("channel", np.int16), ("direction", np.int8),
+             ("coalesce(queue_id, -1)", np.int32), ("customer_number", object),
+             ("customer_number_type", np.int8), ("arrived_ms", np.int64)),
+            "arrived_ms >= ? AND arrived_ms < ?", (from_ms, to_ms))
+
+    def arrival_columns(self, from_ms: int, to_ms: int,
+                        direction: Direction = Direction.INBOUND
+                        ) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
+        """Arrival times of the interactions of ``direction`` in [from_ms, to_ms), in
+        time order, as columns arrived_ms, channel, language (an index into the
+        languages returned beside them, sorted) and queue_id (-1: none): what a
+        forecast counts."""
+        cols = self._interactions_in_pages(
+            (("arrived_ms", np.int64), ("channel", np.int16), ("language", object),
+             ("coalesce(queue_id, -1)", np.int32)),
+            "direction = ? AND arrived_ms >= ? AND arrived_ms < ?",
+            (int(direction), from_ms, to_ms))
+        order = np.argsort(cols["arrived_ms"], kind="stable")
+        languages, codes = np.unique(cols["language"][order].astype(str),
+                                     return_inverse=True)
+        return {"arrived_ms": cols["arrived_ms"][order], "channel": cols["channel"][order],
+                "language": codes.reshape(-1).astype(np.int16),
+                "queue_id": cols["queue_id"][order]}, tuple(languages.tolist())
+
+    def _interactions_in_pages(self, columns: tuple[tuple[str, type], ...], where: str,
+                               params: tuple) -> dict[str, np.ndarray]:
+        """``columns`` (SQL expression, dtype) of the interactions ``where`` holds, in id
+        order, with id first; each named by its expression (a coalesce by its column)."""
+        names = ["id", *(_column_name(expr) for expr, _ in columns)]
+        types = [np.int64, *(t for _, t in columns)]
         parts: list[list[np.ndarray]] = [[] for _ in types]
+        sql = (f"SELECT id, {', '.join(expr for expr, _ in columns)} FROM interactions"
+               f" WHERE id > ? AND {where} ORDER BY id LIMIT ?")
         after = -(1 << 63)
         # In pages, each made columns before the next: fetching every row at once, or
         # turning them all into columns at once, is one C call that holds the GIL
         # throughout, and a window drawing on another thread would wait for it.
         while True:
-            page = self._conn.execute(
-                "SELECT id, channel, direction, coalesce(queue_id, -1), customer_number,"
-                " customer_number_type, arrived_ms FROM interactions"
-                " WHERE id > ? AND arrived_ms >= ? AND arrived_ms < ? ORDER BY id LIMIT ?",
-                (after, from_ms, to_ms, _PAGE_ROWS)).fetchall()
+            page = self._conn.execute(sql, (after, *params, _PAGE_ROWS)).fetchall()
             for part, col, t in zip(parts, zip(*page, strict=True), types, strict=False):
                 if t is object:  # str or None each: np.array would make them text
                     a = np.empty(len(col), dtype=object)
@@ -516,31 +545,7 @@ class Store:
             after = page[-1][0]
         cols = [np.concatenate(p) if p else np.empty(0, dtype=t)
                 for p, t in zip(parts, types, strict=True)]
-        return dict(zip(("id", "channel", "direction", "queue_id", "customer_number",
-                         "customer_number_type", "arrived_ms"), cols, strict=True))
-
-    def arrival_columns(self, from_ms: int, to_ms: int, direction: int = 1
-                        ) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
-        """Arrival times of the interactions of ``direction`` (inbound by default) in
-        [from_ms, to_ms), in time order, as columns arrived_ms, channel, language (an
-        index into the languages returned beside them, sorted) and queue_id (-1: none):
-        what a forecast counts."""
-        rows = self._conn.execute(
-            "SELECT arrived_ms, channel, language, coalesce(queue_id, -1) FROM interactions"
-            " WHERE direction = ? AND arrived_ms >= ? AND arrived_ms < ? ORDER BY arrived_ms",
-            (direction, from_ms, to_ms)).fetchall()
-        if not rows:
-            empty = np.empty(0, dtype=np.int64)
-            return {"arrived_ms": empty, "channel": empty.astype(np.int16),
-                    "language": empty.astype(np.int16), "queue_id": empty.astype(np.int32)
-                    }, ()
-        arrived, channel, language, queue_id = zip(*rows, strict=True)
-        languages, codes = np.unique(np.array(language, dtype=object).astype(str),
-                                     return_inverse=True)
-        return {"arrived_ms": np.array(arrived, dtype=np.int64),
-                "channel": np.array(channel, dtype=np.int16),
-                "language": codes.astype(np.int16),
-                "queue_id": np.array(queue_id, dtype=np.int32)}, tuple(languages.tolist())
+        return dict(zip(names, cols, strict=True))
 
     def customer_numbers(self, ids: Sequence[int]) -> dict[int, str | None]:
         """The customer number of each of ``ids`` that is stored (None: not known)."""
@@ -716,3 +721,10 @@ class Store:
             queues=c.execute("SELECT count(*) FROM queues").get,
             interactions=c.execute("SELECT count(*) FROM interactions").get,
         )
+
+
+def _column_name(expr: str) -> str:
+    """``coalesce(queue_id, -1)`` is the queue_id column."""
+    if expr.startswith("coalesce("):
+        return expr.removeprefix("coalesce(").split(",")[0]
+    return expr
