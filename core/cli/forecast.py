@@ -16,7 +16,7 @@ from core.errors import ForecastError
 from core.store import Store
 from core.wfm.backtest import backtest
 from core.wfm.bank_csv import read_bank_csv
-from core.wfm.forecast import check_zone, forecast
+from core.wfm.forecast import forecast
 from core.wfm.forecast_model import ContactHistory, ForecastSettings
 from core.wfm.history import history_from_store
 
@@ -36,9 +36,7 @@ def store_history(store: Store, timezone: str, interval_min: int, by_queue: bool
     first = local_day(span.first_ms, timezone)
     last = local_day(span.last_ms, timezone)
     days = (last - first).days + 1
-    history = history_from_store(store, first, days, timezone, interval_min, by_queue)
-    check_zone(history, timezone)
-    return history
+    return history_from_store(store, first, days, timezone, interval_min, by_queue)
 
 
 def _pct(x: float | None) -> str:

@@ -494,38 +494,38 @@ class Store:
         channel, direction, queue_id (-1: none), customer_number (objects: str or
         None), customer_number_type and arrived_ms."""
         return self._interactions_in_pages(
-            (("channel", np.int16), ("direction", np.int8),
-             ("coalesce(queue_id, -1)", np.int32), ("customer_number", object),
-             ("customer_number_type", np.int8), ("arrived_ms", np.int64)),
+            (("channel", "channel", np.int16), ("direction", "direction", np.int8),
+             ("queue_id", "coalesce(queue_id, -1)", np.int32),
+             ("customer_number", "customer_number", object),
+             ("customer_number_type", "customer_number_type", np.int8),
+             ("arrived_ms", "arrived_ms", np.int64)),
             "arrived_ms >= ? AND arrived_ms < ?", (from_ms, to_ms))
 
     def arrival_columns(self, from_ms: int, to_ms: int,
                         direction: Direction = Direction.INBOUND
                         ) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
-        """Arrival times of the interactions of ``direction`` in [from_ms, to_ms), in
-        time order, as columns arrived_ms, channel, language (an index into the
-        languages returned beside them, sorted) and queue_id (-1: none): what a
-        forecast counts."""
+        """Arrival times of the interactions of ``direction`` in [from_ms, to_ms), in id
+        order, as columns arrived_ms, channel, language (an index into the languages
+        returned beside them, sorted) and queue_id (-1: none): what a forecast counts."""
         cols = self._interactions_in_pages(
-            (("arrived_ms", np.int64), ("channel", np.int16), ("language", object),
-             ("coalesce(queue_id, -1)", np.int32)),
+            (("arrived_ms", "arrived_ms", np.int64), ("channel", "channel", np.int16),
+             ("language", "language", object),
+             ("queue_id", "coalesce(queue_id, -1)", np.int32)),
             "direction = ? AND arrived_ms >= ? AND arrived_ms < ?",
             (int(direction), from_ms, to_ms))
-        order = np.argsort(cols["arrived_ms"], kind="stable")
-        languages, codes = np.unique(cols["language"][order].astype(str),
-                                     return_inverse=True)
-        return {"arrived_ms": cols["arrived_ms"][order], "channel": cols["channel"][order],
-                "language": codes.reshape(-1).astype(np.int16),
-                "queue_id": cols["queue_id"][order]}, tuple(languages.tolist())
+        languages, codes = np.unique(cols["language"].astype(str), return_inverse=True)
+        cols["language"] = codes.reshape(-1).astype(np.int16)
+        del cols["id"]
+        return cols, tuple(languages.tolist())
 
-    def _interactions_in_pages(self, columns: tuple[tuple[str, type], ...], where: str,
-                               params: tuple) -> dict[str, np.ndarray]:
-        """``columns`` (SQL expression, dtype) of the interactions ``where`` holds, in id
-        order, with id first; each named by its expression (a coalesce by its column)."""
-        names = ["id", *(_column_name(expr) for expr, _ in columns)]
-        types = [np.int64, *(t for _, t in columns)]
+    def _interactions_in_pages(self, columns: tuple[tuple[str, str, type], ...],
+                               where: str, params: tuple) -> dict[str, np.ndarray]:
+        """``columns`` (name, SQL expression, dtype) of the interactions ``where`` holds,
+        in id order, with id first."""
+        names = ["id", *(name for name, _, _ in columns)]
+        types = [np.int64, *(t for _, _, t in columns)]
         parts: list[list[np.ndarray]] = [[] for _ in types]
-        sql = (f"SELECT id, {', '.join(expr for expr, _ in columns)} FROM interactions"
+        sql = (f"SELECT id, {', '.join(expr for _, expr, _ in columns)} FROM interactions"
                f" WHERE id > ? AND {where} ORDER BY id LIMIT ?")
         after = -(1 << 63)
         # In pages, each made columns before the next: fetching every row at once, or
@@ -722,9 +722,3 @@ class Store:
             interactions=c.execute("SELECT count(*) FROM interactions").get,
         )
 
-
-def _column_name(expr: str) -> str:
-    """``coalesce(queue_id, -1)`` is the queue_id column."""
-    if expr.startswith("coalesce("):
-        return expr.removeprefix("coalesce(").split(",")[0]
-    return expr

@@ -36,6 +36,11 @@ def read_bank_csv(path: Path | str, interval_min: int = 30) -> ContactHistory:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ForecastError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ForecastError(f"{path.name}, line {line}: not UTF-8 text (byte "
+                            f"0x{exc.object[exc.start]:02x}); is this the arrivals CSV?"
+                            ) from None
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if header is None or tuple(h.strip() for h in header) != _COLUMNS:

@@ -108,8 +108,6 @@ def configured_shape(settings: ForecastSettings, slots: int) -> np.ndarray:
     """The configured hourly shape (the Anonymous Bank's by default) spread over the
     slots of each hour."""
     hourly = np.asarray(settings.hourly_shape or BANK_1999_HOURLY, dtype=float)
-    if hourly.shape != (24,) or (hourly < 0).any() or hourly.sum() <= 0:
-        raise ForecastError("hourly_shape: give 24 values, none negative, not all 0")
     per_slot = np.repeat(hourly, slots // 24)
     return per_slot / per_slot.sum()
 
@@ -125,8 +123,6 @@ def forecast(history: ContactHistory, days: int = 14,
     settings = settings or ForecastSettings()
     if days < 1:
         raise ForecastError(f"days={days}: forecast at least one day")
-    if not 0 < settings.band < 1:
-        raise ForecastError(f"band={settings.band}: a share between 0 and 1")
     n, slots = history.days, history.slots_per_day
     first = history.first_day + dt.timedelta(days=n)
     _, _, _, length = interval_grid(first, days, history.interval_min, history.timezone)

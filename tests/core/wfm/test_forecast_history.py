@@ -140,3 +140,11 @@ def test_a_day_missing_from_the_bank_file_is_unknown(tmp_path) -> None:
     h = read_bank_csv(_bank_file(tmp_path, lines))
     assert h.days == 3 and h.known()[0].tolist() == [True, False, True]
     assert h.counts[0, 0, 0] == 5
+
+
+def test_a_bank_file_that_is_not_utf8_is_named_with_its_line(tmp_path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_bytes(b"date,u,Day,Month,calls\n1999-01-01,1,Friday,Jan,2.0\n"
+                     b"1999-01-01,2,Fr\xe9day,Jan,0.0\n")
+    with pytest.raises(ForecastError, match=r"calls\.csv, line 3: not UTF-8 text \(byte 0xe9\)"):
+        read_bank_csv(path)
